@@ -98,6 +98,9 @@ typedef struct hd_dlist {
     uint32_t background;
     int w, h;
     bool overflowed;    /* cap or arena was too small this frame (a bug: logged) */
+    int64_t next_change_ms; /* when the view will look different without input (a countdown
+                               second, the attract loop); INT64_MAX: never. The loop sleeps
+                               until then. */
 } hd_dlist;
 
 /* Allocates room for cap elements and arena_cap bytes of strings. */
