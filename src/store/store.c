@@ -691,8 +691,18 @@ hd_err hd_store_open(const char *path, hd_store **out, char *moved_to, size_t ca
         e = open_failure(path, map_rc(st->db, rc, 0));
         goto fail;
     }
-    if (uv > HD_SCHEMA_VERSION || (uv > 0 && app != HD_APP_ID)) {
-        e = HD_ESCHEMA; /* closed below without a checkpoint: bytes untouched */
+    long objects = 0;
+    if (uv == 0)
+        rc = pragma_int(st->db, "SELECT count(*) FROM sqlite_schema", &objects);
+    if (rc != SQLITE_OK) {
+        e = open_failure(path, map_rc(st->db, rc, 0));
+        goto fail;
+    }
+    /* Newer than this build, another program's versioned file, or another
+     * program's unversioned file with tables in it: refuse before anything
+     * (even journal_mode) is written. Closed below without a checkpoint. */
+    if (uv > HD_SCHEMA_VERSION || (uv > 0 && app != HD_APP_ID) || objects > 0) {
+        e = HD_ESCHEMA;
         goto fail;
     }
     if (sqlite3_db_readonly(st->db, "main") == 1) {
