@@ -170,9 +170,10 @@ static hd_err map_rc(sqlite3 *db, int rc, int writing)
             return HD_EREADONLY;
         return HD_EIO;
     case SQLITE_IOERR:
-        /* SQLite calls a failed write() IOERR_WRITE whatever errno said; a
-         * file-size limit (EFBIG) or quota is a full disk to the person at
-         * the kiosk, a read-only remount (EROFS) is read-only media. */
+        /* SQLite reports ENOSPC as SQLITE_FULL itself. For other failed
+         * writes it keeps errno when it still can: a quota or file-size
+         * limit is a full disk to the person at the kiosk, a read-only
+         * remount (EROFS) is read-only media. Otherwise it is plain I/O. */
         if (errno_full(sys))
             return HD_EFULL;
         if (sys == EROFS)
