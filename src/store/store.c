@@ -40,6 +40,8 @@
 /* How long a write waits for another connection (a coordinator's sqlite3
  * shell, say) before HD_EBUSY. */
 #define HD_BUSY_MS 5000
+/* How long the clean-up checkpoint after a withdrawal waits for readers. */
+#define HD_WITHDRAW_CKPT_MS 500
 
 /* ---- migrations ------------------------------------------------------- */
 
@@ -741,6 +743,10 @@ hd_err hd_store_open(const char *path, hd_store **out, char *moved_to, size_t ca
     e = load_device_id(st);
     if (e != HD_OK)
         goto fail;
+    /* SQLite syncs the directory for a new WAL but not for a new main
+     * file: make the new file's name as durable as its contents. */
+    if (!existed && !in_memory)
+        fsync_dir(path);
 
     /* Accepted: from now on closing may fold the WAL back into the file. */
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)NULL);
@@ -909,9 +915,13 @@ hd_err hd_store_session_delete(hd_store *st, const char *session_id)
      * the WAL still holds earlier frames of those pages with the answers in
      * them. Copy the zeroed pages into the database and truncate the WAL so
      * a withdrawal leaves nothing readable in either file. The withdrawal
-     * itself is committed already: if a reader blocks this (busy), the next
-     * checkpoint finishes the job, so that is not reported as a failure. */
+     * itself is committed already: if a reader keeps the checkpoint from
+     * finishing, the WAL is truncated at the latest when the kiosk closes
+     * the database, so that is not reported as a failure, and the person
+     * who withdrew is not kept waiting the full busy timeout for it. */
+    sqlite3_busy_timeout(st->db, HD_WITHDRAW_CKPT_MS);
     (void)sqlite3_wal_checkpoint_v2(st->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_busy_timeout(st->db, HD_BUSY_MS);
     return HD_OK;
 }
 
