@@ -109,6 +109,7 @@ static struct {
     int crashed, crash_file, crash_op;
     int open_files;
     int sector_size, devchar;
+    int trace; /* print every step to stderr */
 } g;
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -292,13 +293,26 @@ static void model_reset(void)
     g.crash_file = g.crash_op = 0;
 }
 
+const char *hd_crashvfs_file_name(int f);
+const char *hd_crashvfs_op_name(int op);
+
 /* Counts one step; returns 1 when the machine is (now) off and the call must
  * fail without touching anything. */
-static int step(int file, int op)
+static int step(int file, int op, const cv_inode *ino, sqlite3_int64 off, long len)
 {
     if (g.crashed)
         return 1;
     g.steps++;
+    if (g.trace) {
+        const char *path = "?";
+        for (const cv_entry *e = g.entries; e; e = e->next)
+            if (ino && (e->cur == ino || e->durable == ino))
+                path = e->path;
+        fprintf(stderr, "crashvfs: step %ld: %s %s %s off %lld len %ld%s\n", g.steps,
+                hd_crashvfs_op_name(op), hd_crashvfs_file_name(file),
+                strrchr(path, '/') ? strrchr(path, '/') + 1 : path, (long long)off, len,
+                g.crash_at > 0 && g.steps >= g.crash_at ? "  <- power lost" : "");
+    }
     if (g.crash_at > 0 && g.steps >= g.crash_at) {
         g.crashed = 1;
         g.crash_file = file;
@@ -329,7 +343,7 @@ static int cv_write(sqlite3_file *pf, const void *buf, int amt, sqlite3_int64 of
     cv_file *f = (cv_file *)pf;
     if (!f->ino)
         return f->real->pMethods->xWrite(f->real, buf, amt, off);
-    if (step(f->type, HD_CVO_WRITE))
+    if (step(f->type, HD_CVO_WRITE, f->ino, off, amt))
         return SQLITE_IOERR_WRITE;
     int rc = f->real->pMethods->xWrite(f->real, buf, amt, off);
     if (rc == SQLITE_OK && !inode_record(f->ino, OP_WRITE, off, buf, (size_t)amt))
@@ -342,7 +356,7 @@ static int cv_truncate(sqlite3_file *pf, sqlite3_int64 size)
     cv_file *f = (cv_file *)pf;
     if (!f->ino)
         return f->real->pMethods->xTruncate(f->real, size);
-    if (step(f->type, HD_CVO_TRUNCATE))
+    if (step(f->type, HD_CVO_TRUNCATE, f->ino, size, 0))
         return SQLITE_IOERR_TRUNCATE;
     int rc = f->real->pMethods->xTruncate(f->real, size);
     if (rc == SQLITE_OK && !inode_record(f->ino, OP_TRUNCATE, size, NULL, 0))
@@ -357,13 +371,13 @@ static int cv_sync(sqlite3_file *pf, int flags)
     cv_file *f = (cv_file *)pf;
     if (!f->ino)
         return f->real->pMethods->xSync(f->real, flags);
-    if (step(f->type, HD_CVO_SYNC))
+    if (step(f->type, HD_CVO_SYNC, f->ino, 0, 0))
         return SQLITE_IOERR_FSYNC;
     if (!inode_sync(f->ino))
         return SQLITE_IOERR_NOMEM;
     if (f->dirsync) {
         /* unixSync() syncs the directory after the file, once per handle. */
-        if (step(f->type, HD_CVO_DIRSYNC))
+        if (step(f->type, HD_CVO_DIRSYNC, f->ino, 0, 0))
             return SQLITE_IOERR_DIR_FSYNC;
         for (cv_entry *e = g.entries; e; e = e->next)
             if (e->cur == f->ino) {
@@ -542,7 +556,7 @@ static int cv_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
     (void)vfs;
     cv_entry *e = entry_find(name);
     int type = e && e->cur ? e->cur->type : HD_CVF_OTHER;
-    if (step(type, HD_CVO_DELETE))
+    if (step(type, HD_CVO_DELETE, e ? e->cur : NULL, 0, 0))
         return SQLITE_IOERR_DELETE;
     struct stat sb;
     if (!e && stat(name, &sb) == 0) {
@@ -557,7 +571,7 @@ static int cv_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
     if (e)
         e->cur = NULL;
     if (sync_dir & 1) {
-        if (step(type, HD_CVO_DIRSYNC))
+        if (step(type, HD_CVO_DIRSYNC, NULL, 0, 0))
             return SQLITE_IOERR_DIR_FSYNC;
         dir_sync(name);
     }
@@ -677,6 +691,8 @@ void hd_crashvfs_arm(long crash_at)
     model_reset();
     g.crash_at = crash_at > 0 ? crash_at : 0;
 }
+
+void hd_crashvfs_trace(int on) { g.trace = on; }
 
 int hd_crashvfs_crashed(void) { return g.crashed; }
 

@@ -84,6 +84,10 @@ void hd_crashvfs_uninstall(void);
  * of one run, with no connection open through the shim. */
 void hd_crashvfs_arm(long crash_at);
 
+/* on: print every step (number, call, file, offset, length) to stderr,
+ * to follow one replayed run. */
+void hd_crashvfs_trace(int on);
+
 /* 1 once the armed step has been reached. */
 int hd_crashvfs_crashed(void);
 
