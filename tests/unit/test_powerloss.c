@@ -324,6 +324,9 @@ static void verify(const world *w, const char *path, run_result *r)
     }
 }
 
+/* The workload of the latest run (static: it is large). */
+static world last_world;
+
 static void one_run(const char *dir, long crash_at, uint64_t seed, int full, run_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -334,16 +337,16 @@ static void one_run(const char *dir, long crash_at, uint64_t seed, int full, run
     if (hd_crashvfs_install() != HD_OK)
         fail_msg("cannot install the crash VFS");
     hd_crashvfs_arm(crash_at);
-    static world w;
-    memset(&w, 0, sizeof w);
-    workload(&w, path, full);
-    if (w.failure[0])
-        fail_msg("step %ld seed %" PRIx64 ": %s", crash_at, seed, w.failure);
+    world *w = &last_world;
+    memset(w, 0, sizeof *w);
+    workload(w, path, full);
+    if (w->failure[0])
+        fail_msg("step %ld seed %" PRIx64 ": %s", crash_at, seed, w->failure);
     hd_err e = hd_crashvfs_power_loss(seed, &r->vfs);
     hd_crashvfs_uninstall();
     if (e != HD_OK)
         fail_msg("power loss: %s", hd_err_name(e));
-    verify(&w, path, r);
+    verify(w, path, r);
 }
 
 /* ---- many runs -------------------------------------------------------------- */
@@ -487,6 +490,16 @@ static void test_device_as_sqlite_sees_it(void **state)
     make_run_dir();
     run_result r;
     one_run(run_dir, 0, 0, 1, &r);
+    /* The first run of a process and a later one must be the same run, or
+     * a printed replay would replay something else. */
+    char ids[N_SESS][HD_UUID_LEN + 1];
+    for (int s = 0; s < N_SESS; s++)
+        memcpy(ids[s], last_world.s[s].id, sizeof ids[s]);
+    run_result again;
+    one_run(run_dir, 0, 0, 1, &again);
+    assert_int_equal(r.vfs.steps, again.vfs.steps);
+    for (int s = 0; s < N_SESS; s++)
+        assert_string_equal(ids[s], last_world.s[s].id);
     int sector = 0, chars = 0;
     hd_crashvfs_device(&sector, &chars);
     printf("powerloss: unix VFS reports sector size %d, device characteristics 0x%x%s\n",
