@@ -696,6 +696,8 @@ static hd_json *parse_object(parser *ps, int depth)
                      obj->line, obj->col);
             else if (at_comment(ps))
                 fail(ps, ps->p, "comments are not allowed in JSON");
+            else if (*ps->p == '\'')
+                fail(ps, ps->p, "keys must be in double quotes (\"...\"), not single quotes");
             else
                 fail(ps, ps->p, "expected a key in double quotes, found %s",
                      describe(ps, ps->p, dbuf));

@@ -590,11 +590,9 @@ static void parse_targets(V *v, int qi, const hd_json *t, const char *ctx)
         return;
     }
     double sum = 0;
-    bool all_ok = true;
     for (const hd_json *m = t->child; m; m = m->next) {
         int c = hd_question_find_choice(q, m->key);
         if (c < 0) {
-            all_ok = false;
             if (!v->qchoices_ok[qi])
                 continue; /* the choices themselves are wrong: said already */
             const char *near =
@@ -610,7 +608,6 @@ static void parse_targets(V *v, int qi, const hd_json *t, const char *ctx)
         if (m->type != HD_JSON_NUMBER) {
             err_at(v, AT(m), "target for \"%s\" in %s must be a number from 0 to 1, found %s",
                    m->key, ctx, hd_json_type_phrase(m->type));
-            all_ok = false;
             continue;
         }
         if (!(m->number >= 0 && m->number <= 1)) {
@@ -618,7 +615,6 @@ static void parse_targets(V *v, int qi, const hd_json *t, const char *ctx)
                    "target for \"%s\" in %s must be a share from 0 to 1 (22%% is 0.22), "
                    "found %s",
                    m->key, ctx, m->number_text);
-            all_ok = false;
             continue;
         }
         q->choices[c].target = m->number;
@@ -629,7 +625,7 @@ static void parse_targets(V *v, int qi, const hd_json *t, const char *ctx)
      * wanted cannot add up to more than everyone. (Multi: one person may
      * tick several, so each share stands alone.) A little slack for
      * decimal fractions that binary doubles cannot hold exactly. */
-    if (all_ok && q->type == HD_Q_SINGLE && sum > 1 + 1e-9)
+    if (q->type == HD_Q_SINGLE && sum > 1 + 1e-9)
         err_at(v, AT(t),
                "targets of %s add up to %.4g, more than 1 (everyone); each person gives one "
                "answer",
@@ -1139,6 +1135,16 @@ static void check_show_if_value(V *v, const hd_question *tq, const hd_json *e, c
     }
 }
 
+/* "tier \"quick\"", "tiers \"quick\" and \"story\"", ... into buf. */
+static const char *tier_list(const hd_survey *sv, const int *t, int n, char *buf, size_t cap)
+{
+    size_t k = (size_t)snprintf(buf, cap, "tier%s", n > 1 ? "s" : "");
+    for (int i = 0; i < n && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s\"%.20s\"",
+                              i == 0 ? " " : i == n - 1 ? " and " : ", ", sv->tiers[t[i]].id);
+    return buf;
+}
+
 /* pos[t * n_questions + q]: where tier t asks question q, or -1. */
 static void check_show_if(V *v, int qi, const int *pos)
 {
@@ -1191,18 +1197,24 @@ static void check_show_if(V *v, int qi, const int *pos)
     }
     /* The flow decides visibility from answers already given, so the
      * question it depends on must come first wherever both are asked. */
+    int missing[8], late[8], n_missing = 0, n_late = 0;
     for (int t = 0; t < sv->n_tiers; t++) {
         int me = pos[t * sv->n_questions + qi];
         if (me < 0)
             continue;
         int it = pos[t * sv->n_questions + ti];
-        if (it < 0)
-            err_at(v, AT(qm), "show_if of %s names \"%s\", which tier \"%s\" does not ask",
-                   ctx, tq->id, sv->tiers[t].id);
-        else if (it > me)
-            err_at(v, AT(qm), "show_if of %s names \"%s\", which tier \"%s\" asks after it",
-                   ctx, tq->id, sv->tiers[t].id);
+        if (it < 0 && n_missing < 8)
+            missing[n_missing++] = t;
+        else if (it > me && n_late < 8)
+            late[n_late++] = t;
     }
+    char tiers[120];
+    if (n_missing)
+        err_at(v, AT(qm), "show_if of %s names \"%s\", which %s does not ask", ctx, tq->id,
+               tier_list(sv, missing, n_missing, tiers, sizeof tiers));
+    if (n_late)
+        err_at(v, AT(qm), "show_if of %s names \"%s\", which %s asks after it", ctx, tq->id,
+               tier_list(sv, late, n_late, tiers, sizeof tiers));
     if (!any || any->type != HD_JSON_ARRAY || any->n_children == 0)
         return;
     if (!v->qchoices_ok[ti] && (tq->type == HD_Q_SINGLE || tq->type == HD_Q_MULTI))
