@@ -1371,6 +1371,7 @@ hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act)
     if (im->wipe_pending)
         wipe_answers(im);
     im->snap = *flow;
+    memset(im->snap.pin, 0, sizeof im->snap.pin); /* no second copy of a PIN */
     im->snap_under = im->under;
     im->last_reset = false;
     if (!is_reply(act->kind)) {
