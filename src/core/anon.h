@@ -40,7 +40,8 @@ int hd_anon_cols(const hd_anon *a);
 
 /* Suppresses cells until every combination is shared by at least k (>= 1)
  * rows. Rows that already are in a group of k or more are touched only when
- * the last few unique rows cannot be grouped any other way. HD_ETOOFEW when
+ * the last few unique rows cannot be grouped any other way. Never blanks
+ * more cells than hd_anon_column_baseline() would. HD_ETOOFEW when
  * there are fewer than k rows (nothing then changes; 0 rows is fine).
  * Runs once; later calls return HD_EINVAL. */
 hd_err hd_anon_run(hd_anon *a, int k);
