@@ -45,7 +45,7 @@ const char *tu_build_dir(void)
 const char *tu_src(const char *rel) { return tu_fmt("%s/%s", tu_source_dir(), rel); }
 const char *tu_bin(const char *rel) { return tu_fmt("%s/%s", tu_build_dir(), rel); }
 
-static char tu_dirs[64][256];
+static char tu_dirs[64][TU_LEN];
 static int tu_ndirs;
 
 static void cleanup(void)
@@ -53,9 +53,7 @@ static void cleanup(void)
     if (getenv("HD_KEEP_TMP"))
         return;
     for (int i = 0; i < tu_ndirs; i++) {
-        char cmd[300];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tu_dirs[i]);
-        if (system(cmd) != 0)
+        if (system(tu_fmt("rm -rf '%s'", tu_dirs[i])) != 0)
             fprintf(stderr, "could not remove %s\n", tu_dirs[i]);
     }
 }
@@ -70,7 +68,7 @@ const char *tu_tmpdir(void)
     if (tu_ndirs == 0)
         atexit(cleanup);
     if (tu_ndirs < 64)
-        snprintf(tu_dirs[tu_ndirs++], 256, "%s", s);
+        memcpy(tu_dirs[tu_ndirs++], s, TU_LEN);
     return s;
 }
 
