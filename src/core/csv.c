@@ -130,6 +130,22 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return need + 1;
 }
 
+bool hd_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (u[i] >= 0x01 && u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = utf8_len(u + i, n - i);
+        if (l == 0)
+            return false;
+        i += l;
+    }
+    return true;
+}
+
 hd_err hd_csv_cell_n(hd_csv *w, const char *s, size_t n)
 {
     if (w->err != HD_OK)

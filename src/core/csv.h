@@ -58,6 +58,10 @@ size_t hd_csv_bytes(const hd_csv *w);
  * starts with = + - @ tab or CR). */
 bool hd_csv_needs_guard(const char *s, size_t n);
 
+/* True when s[0..n) is valid UTF-8 with no NUL byte (overlong forms,
+ * surrogates and code points past U+10FFFF refused). */
+bool hd_utf8_valid(const char *s, size_t n);
+
 /* A sink that appends to a growing malloc'ed buffer (ctx is an
  * hd_csv_membuf, zero-initialised; free data when done). */
 typedef struct hd_csv_membuf {
