@@ -165,13 +165,12 @@ static bool is_combining(unsigned cp)
 
 /* ---------------------------------------------------------------- survey helpers */
 
-/* The same rule as hd_question_max_length() in survey.c, kept here so the
- * flow does not depend on the parser's object file. */
+/* Code points a typed answer may hold (number drafts are bounded by digits
+ * instead, see number_digits). */
 static int max_len(const hd_question *q)
 {
-    if (q->max_length > 0)
-        return q->max_length;
-    return q->type == HD_Q_TEXT ? HD_TEXT_MAX_DEFAULT : HD_SHORT_MAX_DEFAULT;
+    int n = hd_question_max_length(q);
+    return n > 0 ? n : HD_SHORT_MAX_DEFAULT;
 }
 
 static bool is_typed(hd_qtype t)
