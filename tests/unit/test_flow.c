@@ -930,6 +930,7 @@ static void test_store_failed_keeps_draft(void **state)
     at_question(FX_GP);
     assert_true(F->store_failed);
     assert_string_equal(F->message, "Something went wrong. Please ask a member of staff.");
+    assert_string_equal(F->message_id, F->message);
     assert_string_equal(draft(FX_GP), "4");
     assert_true(F->answers[FX_GP].dirty);
     tick_after(5000);
@@ -1303,11 +1304,15 @@ static void test_number_keys_and_range(void **state)
     FX_N(0);
     at_question(FX_YEARS);
     assert_string_equal(F->message, "Please enter a number from 0 to 120");
+    assert_string_equal(F->message_id, "Please enter a number from %ld to %ld");
+    assert_int_equal(F->message_args[0], 0);
+    assert_int_equal(F->message_args[1], 120);
     tap(HD_ACT_BACK); /* nothing out of range is saved either way */
     FX_N(0);
     at_question(FX_YEARS);
     tap(HD_ACT_KEY_BACKSPACE);
     assert_null(F->message);
+    assert_null(F->message_id);
     tap(HD_ACT_NEXT);
     FX_N(1);
     fx_is(0, HD_FX_SAVE_ANSWER, "years", "12");
@@ -1337,6 +1342,7 @@ static void test_number_negative_and_unbounded(void **state)
     tap(HD_ACT_NEXT);
     FX_N(0);
     assert_string_equal(F->message, "Please enter a number from -40 to 50");
+    assert_int_equal(F->message_args[0], -40);
     key("41");
     tap(HD_ACT_NEXT);
     FX_N(0);
@@ -1354,6 +1360,7 @@ static void test_number_negative_and_unbounded(void **state)
     key("-");
     tap(HD_ACT_NEXT);
     assert_string_equal(F->message, "Please enter a whole number");
+    assert_string_equal(F->message_id, "Please enter a whole number");
     key("99999999999999999999999");
     assert_int_equal(strlen(draft(FX_YEARS)), 19);
     tap(HD_ACT_NEXT);
