@@ -22,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
 #define FLOW_MSG_MAX 128
 
-static const char STORE_MSG[] = "Something went wrong. Please ask a member of staff.";
+static const char STORE_MSG[] = HD_N_("Something went wrong. Please ask a member of staff.");
 
 typedef struct flow_impl {
     hd_flow pub; /* first, so hd_flow * and flow_impl * convert */
@@ -165,13 +167,12 @@ static bool is_combining(unsigned cp)
 
 /* ---------------------------------------------------------------- survey helpers */
 
-/* The same rule as hd_question_max_length() in survey.c, kept here so the
- * flow does not depend on the parser's object file. */
+/* Code points a typed answer may hold (number drafts are bounded by digits
+ * instead, see number_digits). */
 static int max_len(const hd_question *q)
 {
-    if (q->max_length > 0)
-        return q->max_length;
-    return q->type == HD_Q_TEXT ? HD_TEXT_MAX_DEFAULT : HD_SHORT_MAX_DEFAULT;
+    int n = hd_question_max_length(q);
+    return n > 0 ? n : HD_SHORT_MAX_DEFAULT;
 }
 
 static bool is_typed(hd_qtype t)
@@ -820,6 +821,14 @@ static void backspace(hd_flow *f, int64_t now)
     f->last_key_ms = now;
 }
 
+/* Sets message_id and its numbers (message itself is set by the caller). */
+static void set_message(hd_flow *f, const char *id, long a1, long a2)
+{
+    f->message_id = id;
+    f->message_args[0] = a1;
+    f->message_args[1] = a2;
+}
+
 /* Checks a number draft at NEXT. Returns false (and sets the message) when
  * it is not a whole number within range; otherwise writes it canonically. */
 static bool number_ok(flow_impl *im, int q)
@@ -846,15 +855,22 @@ static bool number_ok(flow_impl *im, int q)
     if (ok && ((qq->has_min && v < qq->min) || (qq->has_max && v > qq->max)))
         ok = false;
     if (!ok) {
-        if (qq->has_min && qq->has_max)
-            snprintf(im->msg, sizeof im->msg, "Please enter a number from %ld to %ld", qq->min,
-                     qq->max);
-        else if (qq->has_min)
-            snprintf(im->msg, sizeof im->msg, "Please enter a number of %ld or more", qq->min);
-        else if (qq->has_max)
-            snprintf(im->msg, sizeof im->msg, "Please enter a number of %ld or less", qq->max);
-        else
-            snprintf(im->msg, sizeof im->msg, "Please enter a whole number");
+        /* the msgid for the view to translate, and the English text */
+        char *m = im->msg;
+        size_t mc = sizeof im->msg;
+        if (qq->has_min && qq->has_max) {
+            set_message(f, HD_N_("Please enter a number from %ld to %ld"), qq->min, qq->max);
+            snprintf(m, mc, "Please enter a number from %ld to %ld", qq->min, qq->max);
+        } else if (qq->has_min) {
+            set_message(f, HD_N_("Please enter a number of %ld or more"), qq->min, 0);
+            snprintf(m, mc, "Please enter a number of %ld or more", qq->min);
+        } else if (qq->has_max) {
+            set_message(f, HD_N_("Please enter a number of %ld or less"), qq->max, 0);
+            snprintf(m, mc, "Please enter a number of %ld or less", qq->max);
+        } else {
+            set_message(f, HD_N_("Please enter a whole number"), 0, 0);
+            snprintf(m, mc, "%s", f->message_id);
+        }
         f->message = im->msg;
         return false;
     }
@@ -1072,6 +1088,7 @@ static void store_failed(flow_impl *im, const hd_action *act)
     im->last.n = 0;
     f->store_failed = true;
     f->message = STORE_MSG;
+    set_message(f, STORE_MSG, 0, 0);
 }
 
 /* ---------------------------------------------------------------- reduce */
@@ -1377,6 +1394,7 @@ hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act)
     if (!is_reply(act->kind)) {
         flow->last_input_ms = act->now_ms;
         flow->message = NULL; /* a message answers the last touch only */
+        set_message(flow, NULL, 0, 0);
     }
 
     dispatch(im, act, &e);
@@ -1386,8 +1404,10 @@ hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act)
         wrote = wrote || is_store_fx(e.fx[i].kind);
     if (wrote)
         flow->store_failed = false; /* a new attempt; a failure reports again */
-    if (flow->store_failed && !flow->message)
+    if (flow->store_failed && !flow->message) {
         flow->message = STORE_MSG;
+        set_message(flow, STORE_MSG, 0, 0);
+    }
     im->last = e;
     return e;
 }
