@@ -402,7 +402,7 @@ hd_err hd_flow_open(const hd_survey *sv, const hd_flow_config *cfg, int64_t now_
         if (!f->answers[q].value)
             goto nomem;
         if (qq->contact)
-            scratch += 8 + 6 * (strlen(qq->id) + cap);
+            scratch += 24 + 12 * (strlen(qq->id) + cap); /* twice: field and answers */
         if (qq->n_choices > max_choices)
             max_choices = qq->n_choices;
     }
@@ -938,15 +938,12 @@ static void leave_question(flow_impl *im, enum move how, hd_effects *e, int64_t 
 
 /* ---------------------------------------------------------------- send */
 
-/* Appends s to the scratch JSON as a quoted, escaped string. */
-static bool json_str(hd_flow *f, size_t *n, const char *s)
+/* Appends s to the scratch JSON, escaped, without quotes. */
+static bool json_esc(hd_flow *f, size_t *n, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     size_t cap = (size_t)f->scratch_cap;
     char *b = f->scratch;
-    if (*n + 1 >= cap)
-        return false;
-    b[(*n)++] = '"';
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char esc = 0;
         switch (*p) {
@@ -977,11 +974,16 @@ static bool json_str(hd_flow *f, size_t *n, const char *s)
             b[(*n)++] = (char)*p;
         }
     }
-    if (*n + 1 >= cap)
-        return false;
-    b[(*n)++] = '"';
     b[*n] = '\0';
     return true;
+}
+
+static bool json_raw(hd_flow *f, size_t *n, const char *s);
+
+/* Appends s as a quoted JSON string. */
+static bool json_str(hd_flow *f, size_t *n, const char *s)
+{
+    return json_raw(f, n, "\"") && json_esc(f, n, s) && json_raw(f, n, "\"");
 }
 
 static bool json_raw(hd_flow *f, size_t *n, const char *s)
@@ -994,30 +996,57 @@ static bool json_raw(hd_flow *f, size_t *n, const char *s)
     return true;
 }
 
-/* Builds {"<id>": "<answer>", ..., "language": "<lang>"} from the shown,
- * non-empty contact answers. Returns false when there are none. */
-static bool contact_json(hd_flow *f)
+/* Appends the shown, non-empty contact answers of type t (HD_Q_TYPE_COUNT_:
+ * every type) as JSON members: `"<key>": "<value>"`, where key is the
+ * question id, or field when given (several answers then join with a space
+ * into one member). Returns false when the scratch is too small. */
+static bool contact_members(hd_flow *f, size_t *n, hd_qtype t, const char *field, bool *any)
 {
-    size_t n = 0;
-    bool any = false, lang_taken = false;
-    memset(f->scratch, 0, (size_t)f->scratch_cap);
-    bool ok = json_raw(f, &n, "{");
-    for (int i = 0; i < f->n_seq && ok; i++) {
+    bool opened = false;
+    for (int i = 0; i < f->n_seq; i++) {
         int q = f->seq[i];
         const hd_question *qq = question(f, q);
         if (!qq->contact || !f->answers[q].value[0] || !hd_flow_visible(f, q))
             continue;
-        /* a question called "language" would repeat the key: it wins */
-        lang_taken = lang_taken || strcmp(qq->id, "language") == 0;
-        ok = (!any || json_raw(f, &n, ", ")) && json_str(f, &n, qq->id) &&
-             json_raw(f, &n, ": ") && json_str(f, &n, f->answers[q].value);
-        any = true;
+        if (t != HD_Q_TYPE_COUNT_ && qq->type != t)
+            continue;
+        bool ok;
+        if (field && opened) {
+            /* join into the string just written: reopen it before its closing quote */
+            (*n)--;
+            ok = json_raw(f, n, " ") && json_esc(f, n, f->answers[q].value) &&
+                 json_raw(f, n, "\"");
+        } else {
+            ok = (!*any || json_raw(f, n, ", ")) && json_str(f, n, field ? field : qq->id) &&
+                 json_raw(f, n, ": ") && json_str(f, n, f->answers[q].value);
+        }
+        if (!ok)
+            return false;
+        *any = true;
+        opened = true;
     }
-    if (ok && !lang_taken)
-        ok = json_raw(f, &n, ", ") && json_str(f, &n, "language") && json_raw(f, &n, ": ") &&
-             json_str(f, &n, f->lang);
-    ok = ok && json_raw(f, &n, "}");
-    return any && ok; /* the scratch is sized so that ok always holds */
+    return true;
+}
+
+/* Builds the contact record heard-sync contacts reads (docs/sync.md):
+ *   {"language": "<lang>", "name": "...", "phone": "...", "email": "...",
+ *    "answers": {"<question-id>": "<answer>", ...}}
+ * name joins the text answers, phone and email take those types; members
+ * without an answer are left out. Returns false when there are no answers. */
+static bool contact_json(hd_flow *f)
+{
+    size_t n = 0;
+    bool any = false, any_answer = false;
+    memset(f->scratch, 0, (size_t)f->scratch_cap);
+    bool ok = json_raw(f, &n, "{") && json_str(f, &n, "language") && json_raw(f, &n, ": ") &&
+              json_str(f, &n, f->lang);
+    any = true;
+    ok = ok && contact_members(f, &n, HD_Q_TEXT, "name", &any) &&
+         contact_members(f, &n, HD_Q_PHONE, "phone", &any) &&
+         contact_members(f, &n, HD_Q_EMAIL, "email", &any) &&
+         json_raw(f, &n, ", \"answers\": {") &&
+         contact_members(f, &n, HD_Q_TYPE_COUNT_, NULL, &any_answer) && json_raw(f, &n, "}}");
+    return any_answer && ok; /* the scratch is sized so that ok always holds */
 }
 
 static void send(flow_impl *im, hd_effects *e, int64_t now)

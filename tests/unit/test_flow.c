@@ -833,8 +833,9 @@ static void test_group_sealing_exact(void **state)
     tap(HD_ACT_SEND);
     FX_N(2);
     fx_is(0, HD_FX_SEAL_CONTACT, NULL,
-          "{\"name\": \"Sam \\\"O\\\\\\n\xc5\x81\", \"phone\": \"+44 7700900123\", "
-          "\"language\": \"cy\"}");
+          "{\"language\": \"cy\", \"name\": \"Sam \\\"O\\\\\\n\xc5\x81\", "
+          "\"phone\": \"+44 7700900123\", \"answers\": {\"name\": \"Sam \\\"O\\\\\\n\xc5\x81\", "
+          "\"phone\": \"+44 7700900123\"}}");
     fx_end(1, HD_STATUS_COMPLETE);
     screen_is(HD_SCREEN_THANKS);
     assert_int_equal(hd_flow_offer_tier(F), -1); /* nothing above group */
@@ -988,7 +989,8 @@ static void test_store_failed_on_send_keeps_contacts(void **state)
     assert_string_equal(draft(FX_NAME), "Ann");
     tap(HD_ACT_SEND);
     FX_N(2);
-    fx_is(0, HD_FX_SEAL_CONTACT, NULL, "{\"name\": \"Ann\", \"language\": \"en\"}");
+    fx_is(0, HD_FX_SEAL_CONTACT, NULL,
+          "{\"language\": \"en\", \"name\": \"Ann\", \"answers\": {\"name\": \"Ann\"}}");
     act(HD_ACT_STORE_FAILED, 1, NULL); /* sealed, then END failed */
     screen_is(HD_SCREEN_REVIEW);
     tap(HD_ACT_SEND);
@@ -1735,8 +1737,9 @@ static void test_example_story_then_group(void **state)
     tap(HD_ACT_SEND);
     FX_N(2);
     ex_fx(0, HD_FX_SEAL_CONTACT, NULL,
-          "{\"name\": \"Rina\", \"phone\": \"07700 900123\", \"email\": \"rina@example.org\", "
-          "\"language\": \"bn\"}");
+          "{\"language\": \"bn\", \"name\": \"Rina\", \"phone\": \"07700 900123\", "
+          "\"email\": \"rina@example.org\", \"answers\": {\"name\": \"Rina\", "
+          "\"phone\": \"07700 900123\", \"email\": \"rina@example.org\"}}");
     ex_fx(1, HD_FX_END_SESSION, NULL, NULL);
 }
 
