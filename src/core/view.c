@@ -147,7 +147,8 @@ void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool 
     *w = *h = 0;
     if (!s || !*s)
         return;
-    c->m->text_size(c->m->ctx, s, px, bold, wrap < 1 ? 1 : wrap, rtl, w, h);
+    /* 0 means one line; a box squeezed to nothing still wraps (at 1 px) */
+    c->m->text_size(c->m->ctx, s, px, bold, wrap < 0 ? 1 : wrap, rtl, w, h);
 }
 
 bool vc_fit(const vctx *c, const char *s, bool bold, bool rtl, int base, int floor_px, int bw,
@@ -231,40 +232,84 @@ hd_elem *vc_text(vctx *c, const char *id, int x, int y, int w, const char *s, in
     return e;
 }
 
-/* The parts of a button: inner padding and icon size. */
-typedef struct vparts {
-    int padx, pady, isz, igap;
-} vparts;
-
-static vparts button_parts(const vctx *c, const vbtn *b)
-{
-    vparts p;
-    p.padx = c->pad;
-    p.pady = vc_u(c, 6);
-    p.igap = vc_u(c, 10);
-    p.isz = (b->icon != HD_ICON_NONE || b->icon_space) ? vc_u(c, 30) : 0;
-    if (!b->text || !*b->text)
-        p.isz = vc_u(c, 34);
-    return p;
-}
+/* Where a button's icon and text go inside r; with_icon false leaves the
+ * icon out (a narrow button keeps its word rather than its picture). */
+typedef struct vplace {
+    hd_rect text, icon;
+} vplace;
 
 static bool btn_rtl(const vctx *c, const vbtn *b)
 {
     return b->text_rtl_set ? b->text_rtl : c->rtl;
 }
 
+static int icon_size(const vctx *c, const vbtn *b)
+{
+    if (!b->text || !*b->text)
+        return vc_u(c, 34);
+    return (b->icon != HD_ICON_NONE || b->icon_space) ? vc_u(c, 30) : 0;
+}
+
+static vplace btn_place(const vctx *c, const vbtn *b, hd_rect r, bool with_icon)
+{
+    vplace pl = {{0}, {0}};
+    int padx = c->pad, pady = vc_u(c, 6), igap = vc_u(c, 10);
+    hd_rect in = {r.x + padx, r.y + pady, r.w - 2 * padx, r.h - 2 * pady};
+    int isz = with_icon ? icon_size(c, b) : 0;
+    if (!b->text || !*b->text) {
+        int s = isz < in.w ? isz : in.w;
+        s = s < in.h ? s : in.h;
+        if (b->icon != HD_ICON_NONE)
+            pl.icon = (hd_rect){r.x + (r.w - s) / 2, r.y + (r.h - s) / 2, s, s};
+        return pl;
+    }
+    pl.text = in;
+    if (!isz)
+        return pl;
+    if (b->icon_above) {
+        pl.text.y += isz + igap;
+        pl.text.h -= isz + igap;
+        if (b->icon != HD_ICON_NONE)
+            pl.icon = (hd_rect){r.x + (r.w - isz) / 2, in.y, isz, isz};
+        return pl;
+    }
+    int s = isz < in.h ? isz : in.h;
+    int iy = r.y + (r.h - s) / 2;
+    pl.text.w -= s + igap;
+    if (b->icon == HD_ICON_NEXT) { /* "Next ->": the arrow follows the word */
+        pl.icon = (hd_rect){in.x + in.w - s, iy, s, s};
+    } else {
+        pl.text.x += s + igap;
+        if (b->icon != HD_ICON_NONE)
+            pl.icon = (hd_rect){in.x, iy, s, s};
+    }
+    return pl;
+}
+
+/* An icon beside the words may go when the words need the room; the tick
+ * of a chosen answer (icon_space) and icons above text stay. */
+static bool icon_droppable(const vbtn *b)
+{
+    return b->icon != HD_ICON_NONE && !b->icon_space && !b->icon_above && b->text && *b->text;
+}
+
+static int need_h_with(const vctx *c, const vbtn *b, int w, int px, bool with_icon)
+{
+    vplace pl = btn_place(c, b, (hd_rect){0, 0, w, 1 << 20}, with_icon);
+    int tw, th;
+    vc_measure(c, b->text, px, b->bold, pl.text.w, btn_rtl(c, b), &tw, &th);
+    return (1 << 20) - pl.text.h + th;
+}
+
 int vc_button_need_h(const vctx *c, const vbtn *b, int w, int px, int min_h)
 {
-    vparts p = button_parts(c, b);
     if (!b->text || !*b->text)
         return min_h;
-    int tw, th, wrap = w - 2 * p.padx;
-    if (p.isz && !b->icon_above)
-        wrap -= p.isz + p.igap;
-    vc_measure(c, b->text, px, b->bold, wrap, btn_rtl(c, b), &tw, &th);
-    int need = th + 2 * p.pady;
-    if (p.isz && b->icon_above)
-        need += p.isz + p.igap;
+    int need = need_h_with(c, b, w, px, true);
+    if (icon_droppable(b)) {
+        int n2 = need_h_with(c, b, w, px, false);
+        need = n2 < need ? n2 : need;
+    }
     return need > min_h ? need : min_h;
 }
 
@@ -280,43 +325,28 @@ hd_elem *vc_button(vctx *c, const vbtn *b, hd_rect r)
     e->align = b->align_set ? b->align : HD_ALIGN_CENTER;
     e->rtl = btn_rtl(c, b);
     vc_style(c, e, b->style);
-    vparts p = button_parts(c, b);
-    hd_rect in = {r.x + p.padx, r.y + p.pady, r.w - 2 * p.padx, r.h - 2 * p.pady};
-    if (!b->text || !*b->text) {
-        int s = p.isz < in.w ? p.isz : in.w;
-        s = s < in.h ? s : in.h;
-        if (b->icon != HD_ICON_NONE)
-            e->icon_rect = (hd_rect){r.x + (r.w - s) / 2, r.y + (r.h - s) / 2, s, s};
+    vplace pl = btn_place(c, b, r, true);
+    e->icon_rect = pl.icon;
+    if (!b->text || !*b->text)
         return e;
-    }
     e->text = b->text;
-    hd_rect tr = in;
-    if (p.isz && b->icon_above) {
-        tr.y += p.isz + p.igap;
-        tr.h -= p.isz + p.igap;
-        if (b->icon != HD_ICON_NONE)
-            e->icon_rect = (hd_rect){r.x + (r.w - p.isz) / 2, in.y, p.isz, p.isz};
-    } else if (p.isz) {
-        int s = p.isz < in.h ? p.isz : in.h;
-        int iy = r.y + (r.h - s) / 2;
-        tr.w -= s + p.igap;
-        if (b->icon == HD_ICON_NEXT) { /* "Next ->": the arrow follows the word */
-            if (b->icon != HD_ICON_NONE)
-                e->icon_rect = (hd_rect){in.x + in.w - s, iy, s, s};
-        } else {
-            tr.x += s + p.igap;
-            if (b->icon != HD_ICON_NONE)
-                e->icon_rect = (hd_rect){in.x, iy, s, s};
-        }
-    }
+    e->text_rect = pl.text;
     int px = b->px ? b->px : c->px_button;
-    vc_fit(c, b->text, b->bold, e->rtl, px, c->px_floor, tr.w, tr.h, &e->text_px, &e->text_w,
-           &e->text_h);
-    e->text_rect = tr;
-    if (e->icon_rect.w == 0 && e->align == HD_ALIGN_CENTER && p.isz && !b->icon_above &&
-        !b->icon_space) {
-        /* keep the text centred in the whole button when no icon is drawn */
-        e->text_rect = in;
+    bool ok = vc_fit(c, b->text, b->bold, e->rtl, px, c->px_floor, pl.text.w, pl.text.h,
+                     &e->text_px, &e->text_w, &e->text_h);
+    if ((!ok || e->text_px < px) && icon_droppable(b)) {
+        vplace p2 = btn_place(c, b, r, false);
+        int px2, tw2, th2;
+        bool ok2 = vc_fit(c, b->text, b->bold, e->rtl, px, c->px_floor, p2.text.w, p2.text.h,
+                          &px2, &tw2, &th2);
+        if ((ok2 && !ok) || (ok2 && px2 > e->text_px)) {
+            e->icon = HD_ICON_NONE;
+            e->icon_rect = (hd_rect){0, 0, 0, 0};
+            e->text_rect = p2.text;
+            e->text_px = px2;
+            e->text_w = tw2;
+            e->text_h = th2;
+        }
     }
     return e;
 }
@@ -412,6 +442,11 @@ int vc_top_bar(vctx *c, unsigned flags)
         int lw = tw + 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + 1;
         int lmax = vc_u(c, 200);
         lw = lw < c->tap ? c->tap : lw > lmax ? lmax : lw;
+        if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) > x1) {
+            /* compact and narrow: the globe alone, so the row holds */
+            b.text = NULL;
+            lw = c->tap;
+        }
         vc_button(c, &b, (hd_rect){x, y, lw, c->tap});
         x += lw + c->gap;
     }
@@ -463,28 +498,65 @@ int vc_top_bar(vctx *c, unsigned flags)
     }
     int free_w = x1 - x;
     int need1 = (pmin ? pmin : 0) + (snat ? scmp : 0) + (pmin && snat ? c->gap : 0);
-    if (need1 <= free_w) {
-        int sw = 0;
-        if (snat) {
-            sw = free_w - (pmin ? pmin + c->gap : 0);
-            sw = sw > snat ? snat : sw;
-            vc_button(c, &sup, (hd_rect){x1 - sw, y, sw, c->tap});
+    int sw = 0;
+    if (snat) {
+        sw = free_w - (pmin ? pmin + c->gap : 0);
+        sw = sw > snat ? snat : sw;
+    }
+    /* Row 1 only if support's words fit a 64u button there (at worst at the
+     * floor size); large text often sends it to a row of its own. */
+    bool row1 = need1 <= free_w &&
+                (!snat || vc_button_need_h(c, &sup, sw, c->px_floor, 0) <= c->tap);
+    bool icon_only = false;
+    int sw_alone = snat && free_w < snat ? free_w : snat;
+    if (!row1 && pmin && snat && !(flags & VT_COMPACT) &&
+        vc_button_need_h(c, &sup, sw_alone, c->px_floor, 0) <= c->tap &&
+        sw_alone >= 2 * c->tap) {
+        /* Support keeps its words in row 1; progress gets a slim row. */
+        icon_only = true; /* (row 2 is handled here) */
+        vc_button(c, &sup, (hd_rect){x1 - sw_alone, y, sw_alone, c->tap});
+        int ph = c->px_body * 13 / 10 + 2;
+        int y2 = bottom + c->sgap;
+        progress_place(c, ptext, pfrac, c->margin, y2, c->w - 2 * c->margin, ph);
+        bottom = y2 + ph;
+    } else if (!row1 && (flags & VT_COMPACT) && snat && x + c->tap <= x1) {
+        /* Compact (keyboard screens): the heart alone keeps the bar to one
+         * row; progress goes beside it or in a slim row below. */
+        icon_only = true;
+        sup.text = NULL;
+        vc_button(c, &sup, (hd_rect){x1 - c->tap, y, c->tap, c->tap});
+        if (pmin && x + pmin + c->gap + c->tap <= x1) {
+            progress_place(c, ptext, pfrac, x, y, x1 - c->tap - c->gap - x, c->tap);
+        } else if (pmin) {
+            int ph = c->px_body * 13 / 10 + 2;
+            int y2 = bottom + c->sgap;
+            progress_place(c, ptext, pfrac, c->margin, y2, c->w - 2 * c->margin, ph);
+            bottom = y2 + ph;
         }
+    } else if (row1) {
+        if (snat)
+            vc_button(c, &sup, (hd_rect){x1 - sw, y, sw, c->tap});
         if (pmin)
             progress_place(c, ptext, pfrac, x, y, x1 - x - (sw ? sw + c->gap : 0), c->tap);
-    } else {
+    }
+    if (!row1 && !icon_only) {
         /* Second row, full width (below the staff corner, so no reserve). */
         int y2 = bottom + c->gap;
         int xa = c->margin, xb = c->w - c->margin;
-        int sw = 0;
+        sw = 0;
         if (snat) {
+            /* progress keeps its natural width; support takes the rest and
+             * may grow taller here */
             sw = xb - xa - (pmin ? pmin + c->gap : 0);
             sw = sw > snat ? snat : sw;
-            if (sw < scmp)
-                sw = scmp;
+            if (sw < 2 * c->tap)
+                sw = 2 * c->tap;
             int sh = vc_button_need_h(c, &sup, sw, c->px_button, c->tap);
+            int shf = vc_button_need_h(c, &sup, sw, c->px_floor, c->tap);
             if (sh > c->tap + c->tap / 2)
                 sh = c->tap + c->tap / 2;
+            if (sh < shf)
+                sh = shf;
             vc_button(c, &sup, (hd_rect){xb - sw, y2, sw, sh});
             bottom = y2 + sh;
         }
@@ -595,10 +667,14 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
         if ((float)c->px_title * s < (float)c->px_floor)
             break; /* every size is at the floor now */
     }
-    /* 3. scroll, with up/down buttons in a column at the reading end */
+    /* 3. scroll, with up/down buttons in a column at the reading end; an
+     * area lower than a button (only on panels of unusual shape) clips
+     * without them */
     hd_rect in = area;
     int col = c->tap + c->gap;
-    in.w -= col;
+    bool buttons = area.h >= c->tap;
+    if (buttons)
+        in.w -= col;
     int ch = fn(c, in, s, arg);
     if (ch <= in.h)
         return; /* fitted after all (cannot happen: narrower is taller) */
@@ -618,6 +694,8 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
     }
     dl->n = j;
     dl->clip = in;
+    if (!buttons)
+        return;
 
     /* The buttons move the area by most of its height; their num lands
      * exactly on a valid offset whatever the flow holds. */

@@ -85,6 +85,7 @@ typedef struct vctx {
 
     vkbblock kb[2];
     int n_kb;
+    bool kb_tight; /* the panel is too small for 48u keys: rows are not split */
 } vctx;
 
 /* ---- view.c: units, text and elements ---------------------------------- */
@@ -154,6 +155,7 @@ enum {
     VT_LANGUAGE = 1, /* the language switcher */
     VT_SUPPORT = 2,  /* "Need to talk to someone?" */
     VT_PROGRESS = 4, /* "3 of 12" and the bar (question screen) */
+    VT_COMPACT = 8,  /* keep to one row if possible: support as a heart alone */
 };
 
 /* The top bar with the toggles (and what flags ask for). Returns the y where

@@ -221,12 +221,23 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
 
 /* How much of the draft fits the input box: the whole text, or its end
  * after an ellipsis (what was typed last is what matters while typing). */
-static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
+static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
 {
     hd_rect tr = e->text_rect;
-    int tw, th;
+    int tw, th, px = base;
+    /* the largest size at which one line fits the box */
+    for (;;) {
+        vc_measure(c, "M", px, false, 0, c->rtl, &tw, &th);
+        if (th <= tr.h || px <= c->px_floor)
+            break;
+        px -= px / 12 > 1 ? px / 12 : 1;
+        if (px < c->px_floor)
+            px = c->px_floor;
+    }
+    if (th > tr.h)
+        return; /* a box this low cannot show text (never at the panel sizes) */
     vc_measure(c, draft, px, false, tr.w, c->rtl, &tw, &th);
-    if (th <= tr.h) {
+    if (th <= tr.h && tw <= tr.w) {
         e->text = draft;
         e->text_px = px;
         e->text_w = tw;
@@ -241,12 +252,10 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
         size_t mid = lo + (hi - lo) / 2;
         while (mid < hi && ((unsigned char)draft[mid] & 0xC0) == 0x80)
             mid++; /* a code point's start */
-        if (mid >= hi) {
-            hi = mid;
+        if (mid >= hi)
             break;
-        }
         vc_measure(c, draft + mid, px, false, tr.w - ew, c->rtl, &tw, &th);
-        if (th <= tr.h)
+        if (th <= tr.h && tw <= tr.w - ew)
             hi = mid;
         else
             lo = mid + 1;
@@ -284,8 +293,9 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
          * layout dump shows the input as empty. */
         const char *ph = vc_ui(c, number ? HD_N_("Type a number") : HD_N_("Type your answer here"));
         int px, tw, th;
-        vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, e->text_rect.w, e->text_rect.h,
-               &px, &tw, &th);
+        if (!vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, e->text_rect.w,
+                    e->text_rect.h, &px, &tw, &th))
+            return; /* a small box beside the keyboard says enough by itself */
         hd_elem *h = vc_add(c, NULL, HD_ROLE_NONE);
         h->draw = HD_DRAW_TEXT;
         h->text = ph;
@@ -353,38 +363,56 @@ static void typed(vctx *c, const qinfo *qi, hd_rect a)
         return;
     }
 
-    int kmin = vc_keyboard_min_h(c, kb, a.w, keypad);
-    int in_h = number ? vc_u(c, 72)
-                      : c->portrait ? 3 * c->px_body * 13 / 10 + 2 * vc_u(c, 10) + 1
-                                    : c->px_body * 13 / 10 + 2 * vc_u(c, 10) + 1;
-    if (in_h < c->tap && !number)
-        in_h = c->tap;
-    int extra = msg ? msg_h + c->sgap : 0;
-    /* The keyboard takes what it needs (up to comfortable keys), the text
-     * area at least two lines of the question. */
-    int body_min = 2 * c->px_head * 13 / 10;
-    if (body_min < c->tap)
-        body_min = c->tap;
-    int kroom = a.h - in_h - extra - 2 * c->gap - body_min;
-    int khmax = vc_keyboard(c, kb, (hd_rect){a.x, 0, a.w, 1 << 20}, false, keypad);
-    int kh_target = kroom < kmin ? kmin : kroom > khmax ? khmax : kroom;
-    if (!c->portrait && !keypad && kroom < kmin * 9 / 10 + 1) {
+    /* Heights, by priority: the keyboard's smallest keys, one line of
+     * input, room for the question (at least the scroll buttons); what is
+     * left goes to three lines of question, then a taller input box, then
+     * bigger keys, then the question again. */
+    /* A full keyboard spans the screen but for 8u each side: every unit of
+     * width is key width. */
+    int kx = keypad ? a.x : c->mtop, kw = keypad ? a.w : c->w - 2 * c->mtop;
+    int kmin = vc_keyboard_min_h(c, kb, kw, keypad);
+    int line = c->px_body * 13 / 10 + 1;
+    int in_min = number ? vc_u(c, 64) : line + 2 * vc_u(c, 10);
+    int in_max = number ? vc_u(c, 72) : c->portrait ? 3 * line + 2 * vc_u(c, 10) : in_min;
+    int body_min = c->tap;
+    int body_pref = 3 * (c->px_head * 13 / 10 + 1);
+    int room = a.h - (msg ? msg_h + c->sgap : 0) - c->sgap - c->gap;
+    bool band_mode = !c->portrait && !keypad && room < kmin + in_min + body_min;
+    if ((band_mode && a.h - kmin - c->gap < body_min) ||
+        (!band_mode && room < kmin + in_min + body_min)) {
+        /* A panel of unusual shape: keys narrower than 48u rather than a
+         * keyboard that does not fit. */
+        c->kb_tight = true;
+        kmin = vc_keyboard_min_h(c, kb, kw, keypad);
+        band_mode = !c->portrait && !keypad && room < kmin + in_min + body_min;
+    }
+    int khmax = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, 1 << 20}, false, keypad);
+    if (band_mode) {
         /* Landscape with a full keyboard and little height: the question
          * and the input box share one band above the keyboard. */
         int band = a.h - kmin - c->gap;
-        if (band < c->tap)
-            band = c->tap;
-        int kh = vc_keyboard(c, kb, (hd_rect){a.x, 0, a.w, a.h - band - c->gap}, false, false);
-        vc_keyboard(c, kb, (hd_rect){a.x, a.y + a.h - kh, a.w, kh}, true, false);
+        int kh = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, kmin}, false, false);
+        vc_keyboard(c, kb, (hd_rect){kx, a.y + a.h - kh, kw, kh}, true, false);
         int iw = (a.w - c->gap) * 2 / 5;
         input_box(c, qi, (hd_rect){a.x + a.w - iw, a.y, iw, band});
         vc_body(c, (hd_rect){a.x, a.y, a.w - iw - c->gap, band}, q_body, (void *)qi);
         return;
     }
-    int kh = vc_keyboard(c, kb, (hd_rect){a.x, 0, a.w, kh_target}, false, keypad);
+    int kh = kmin, in_h = in_min, body = room - kh - in_h;
+    if (body > body_pref) {
+        int d = body - body_pref < in_max - in_h ? body - body_pref : in_max - in_h;
+        in_h += d;
+        body -= d;
+    }
+    if (body > body_pref) {
+        int d = body - body_pref < khmax - kh ? body - body_pref : khmax - kh;
+        kh += d;
+        body -= d;
+    }
+    kh = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, kh}, false, keypad);
     int ky = a.y + a.h - kh;
-    vc_keyboard(c, kb, (hd_rect){a.x, ky, a.w, kh}, true, keypad);
-    int y = ky - c->gap;
+    vc_keyboard(c, kb, (hd_rect){kx, ky, kw, kh}, true, keypad);
+    int y = ky - c->sgap;
     if (msg) {
         hd_elem *m = vc_text(c, "message", a.x, 0, a.w, msg, c->px_body, false, HD_ALIGN_START,
                              c->th->text, c->rtl);
@@ -399,10 +427,13 @@ static void typed(vctx *c, const qinfo *qi, hd_rect a)
 
 void vc_screen_question(vctx *c)
 {
-    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT | VT_PROGRESS);
     int q = hd_flow_current_question(c->fl);
     const hd_question *qq = q >= 0 && q < c->sv->n_questions ? &c->sv->questions[q] : NULL;
     bool number = qq && qq->type == HD_Q_NUMBER;
+    bool typed_q = qq && (number || qq->type == HD_Q_TEXT || qq->type == HD_Q_PHONE ||
+                          qq->type == HD_Q_EMAIL);
+    /* A keyboard needs the height: the top bar keeps to one row. */
+    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT | VT_PROGRESS | (typed_q ? VT_COMPACT : 0));
     top = vc_banner(c, top, number ? NULL : c->fl->message);
 
     vrow row = {.n_start = 2, .n_end = 2};
