@@ -319,13 +319,33 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     }
 }
 
+/* The flow's gentle "Please enter a number ..." comes with the limits
+ * already printed in; it is said again here from a template with
+ * placeholders, so that it can be translated. */
+static const char *number_message(vctx *c, const hd_question *qq)
+{
+    char lo[24], hi[24];
+    snprintf(lo, sizeof lo, "%ld", qq->min);
+    snprintf(hi, sizeof hi, "%ld", qq->max);
+    if (qq->has_min && qq->has_max)
+        return vc_subst2(c, HD_N_("Please enter a number from {min} to {max}"), "{min}", lo,
+                         "{max}", hi);
+    if (qq->has_min)
+        return vc_subst2(c, HD_N_("Please enter a number of {min} or more"), "{min}", lo, NULL,
+                         NULL);
+    if (qq->has_max)
+        return vc_subst2(c, HD_N_("Please enter a number of {max} or less"), "{max}", hi, NULL,
+                         NULL);
+    return vc_ui(c, HD_N_("Please enter a whole number"));
+}
+
 /* Typed answers: question text, the input box and a keyboard or keypad. */
 static void typed(vctx *c, const qinfo *qi, hd_rect a)
 {
     const hd_keyboard *kb = hd_keyboard_get(qi->qq->type, c->lang, c->fl->keyboard_page, false);
     bool keypad = vc_keyboard_max_row(kb) <= 4;
     bool number = qi->qq->type == HD_Q_NUMBER;
-    const char *msg = number && c->fl->message && !c->fl->store_failed ? vc_ui(c, c->fl->message)
+    const char *msg = number && c->fl->message && !c->fl->store_failed ? number_message(c, qi->qq)
                                                                        : NULL;
     int msg_h = 0;
     if (msg) {

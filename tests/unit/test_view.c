@@ -1072,6 +1072,74 @@ static void test_unusual_shapes(void **state)
     fl = NULL;
 }
 
+static void test_translated(void **state)
+{
+    (void)state;
+    /* With catalogues loaded, kiosk and survey strings come out translated,
+     * and "{n} of {total}" keeps its numbers in the translated order. */
+    static const char ui_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+                                "msgid \"Next\"\nmsgstr \"التالي\"\n\n"
+                                "msgid \"{n} of {total}\"\nmsgstr \"{n} من {total}\"\n\n"
+                                "msgid \"Very good\"\nmsgstr \"جيد جدا\"\n";
+    static const char sv_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+                                "msgctxt \"question.how-easy\"\n"
+                                "msgid \"How easy was it to get help?\"\n"
+                                "msgstr \"ما مدى سهولة الحصول على المساعدة؟\"\n";
+    hd_i18n *t;
+    assert_int_equal(hd_i18n_open(&t), HD_OK);
+    hd_diag d;
+    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "ar", ui_ar, sizeof ui_ar - 1, "ar.po", &d),
+                     HD_OK);
+    assert_int_equal(
+        hd_i18n_load_po(t, HD_CAT_SURVEY, "ar", sv_ar, sizeof sv_ar - 1, "ar.po", &d), HD_OK);
+    goto_question("how-easy");
+    act(HD_ACT_LANG, 0, "ar");
+    assert_string_equal(fl->lang, "ar");
+    hd_view_extra ex = {.now_ms = now};
+    hd_view(fl, t, &fake, &ex, 800, 480, &dl);
+    check_layout();
+    assert_true(dl.rtl);
+    assert_string_equal(hd_dlist_find(&dl, "next")->text, "التالي");
+    assert_string_equal(hd_dlist_find(&dl, "question.how-easy")->text,
+                        "ما مدى سهولة الحصول على المساعدة؟");
+    assert_string_equal(hd_dlist_find(&dl, "face.5")->text, "جيد جدا");
+    assert_string_equal(hd_dlist_find(&dl, "face.1")->text, "Very bad"); /* untranslated */
+    int idx, count;
+    hd_flow_progress(fl, &idx, &count);
+    assert_string_equal(hd_dlist_find(&dl, "progress")->text, tu_fmt("%d من %d", idx, count));
+    assert_true(hd_dlist_find(&dl, "next")->rtl);
+    /* the language button names the language in use and offers the next */
+    const hd_elem *lb = hd_dlist_find(&dl, "language");
+    assert_string_equal(lb->text, hd_lang_info_get("ar")->native_name);
+    assert_int_equal(lb->action.kind, HD_ACT_LANG);
+    assert_string_equal(lb->action.str, "ur");
+    hd_i18n_close(t);
+    hd_flow_close(fl);
+    fl = NULL;
+}
+
+static void test_number_message(void **state)
+{
+    (void)state;
+    goto_question("people-at-home");
+    act(HD_ACT_KEY, 0, "4");
+    act(HD_ACT_KEY, 0, "0");
+    act(HD_ACT_NEXT, 0, NULL);
+    assert_non_null(fl->message);
+    for (int s = 0; s < N_SIZES; s++) {
+        layout(sizes[s][0], sizes[s][1]);
+        check_layout();
+        const hd_elem *m = hd_dlist_find(&dl, "message");
+        assert_non_null(m);
+        assert_string_equal(m->text, "Please enter a number from 1 to 20");
+        const hd_elem *in = hd_dlist_find(&dl, "input");
+        assert_string_equal(in->text, "40");
+        assert_int_equal(in->role, HD_ROLE_INPUT);
+    }
+    hd_flow_close(fl);
+    fl = NULL;
+}
+
 static void test_no_allocation_needed(void **state)
 {
     (void)state;
@@ -1107,6 +1175,8 @@ int main(void)
         cmocka_unit_test(test_store_failed_banner),
         cmocka_unit_test(test_odd_sizes),
         cmocka_unit_test(test_unusual_shapes),
+        cmocka_unit_test(test_translated),
+        cmocka_unit_test(test_number_message),
         cmocka_unit_test(test_no_allocation_needed),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
