@@ -654,6 +654,8 @@ static void choose(flow_impl *im, const char *v)
         return;
     const hd_question *qq = question(f, q);
     hd_answer *a = &f->answers[q];
+    if (qq->type == HD_Q_INFO)
+        return;
     bool prefer = qq->sensitive && strcmp(v, HD_PREFER_NOT) == 0;
     bool ok = prefer;
     switch (qq->type) {
@@ -1038,10 +1040,7 @@ static void store_failed(flow_impl *im, const hd_action *act)
 {
     hd_flow *f = &im->pub;
     const hd_effects *last = &im->last;
-    bool any = false;
-    for (int i = 0; i < last->n; i++)
-        any = any || is_store_fx(last->fx[i].kind);
-    if (any && !im->last_reset) {
+    if (last->n > 0 && !im->last_reset) {
         /* Put the flow back as it was before the reduce whose effects
          * failed. Drafts were not wiped (wipes are deferred), so only the
          * navigation is restored; answers keep their current drafts. */
@@ -1197,12 +1196,9 @@ static void dispatch(flow_impl *im, const hd_action *act, hd_effects *e)
         tick(im, e, now);
         return;
     }
-    if (f->screen == HD_SCREEN_STILL_THERE) {
-        if (!is_reply(k))
-            return_from_cover(im, now); /* any touch means someone is here */
-        return;
-    }
     if (k == HD_ACT_PIN_RESULT) {
+        /* may arrive while still-there covers the keypad: then it is
+         * where still-there goes back to that changes */
         if (!f->pin_checking)
             return;
         f->pin_checking = false;
@@ -1210,6 +1206,14 @@ static void dispatch(flow_impl *im, const hd_action *act, hd_effects *e)
         f->pin_wrong = act->num != 1;
         if (act->num == 1 && f->screen == HD_SCREEN_ADMIN_PIN)
             go(f, HD_SCREEN_ADMIN, now);
+        else if (act->num == 1 && f->screen == HD_SCREEN_STILL_THERE &&
+                 f->return_to == HD_SCREEN_ADMIN_PIN)
+            f->return_to = HD_SCREEN_ADMIN;
+        return;
+    }
+    if (f->screen == HD_SCREEN_STILL_THERE) {
+        if (!is_reply(k))
+            return_from_cover(im, now); /* any touch means someone is here */
         return;
     }
     /* accessibility toggles work everywhere, even under a confirm */
@@ -1367,6 +1371,7 @@ hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act)
     if (im->wipe_pending)
         wipe_answers(im);
     im->snap = *flow;
+    memset(im->snap.pin, 0, sizeof im->snap.pin); /* no second copy of a PIN */
     im->snap_under = im->under;
     im->last_reset = false;
     if (!is_reply(act->kind)) {

@@ -1196,6 +1196,23 @@ static void test_staff_idle(void **state)
     assert_string_equal(F->pin, "");
 }
 
+static void test_pin_result_while_still_there(void **state)
+{
+    (void)state;
+    tap(HD_ACT_STAFF_HOLD);
+    key("42");
+    tap(HD_ACT_NEXT);
+    fx_is(0, HD_FX_CHECK_PIN, NULL, "42");
+    tick_after(60000);
+    screen_is(HD_SCREEN_STILL_THERE);
+    act(HD_ACT_PIN_RESULT, 1, NULL);
+    screen_is(HD_SCREEN_STILL_THERE);
+    assert_false(F->pin_checking);
+    assert_string_equal(F->pin, "");
+    tap(HD_ACT_STILL_HERE);
+    screen_is(HD_SCREEN_ADMIN);
+}
+
 /* ---------------------------------------------------------------- typing */
 
 static void test_text_max_length_in_code_points(void **state)
@@ -1388,6 +1405,47 @@ static void test_text_autosave_on_pause(void **state)
     fx_is(0, HD_FX_DELETE_ANSWER, "story", NULL);
 }
 
+static void test_show_if_chain(void **state)
+{
+    (void)state;
+    static const char *cost[] = {"cost"};
+    hd_show_if saved = fx_questions[FX_CARER].show_if;
+    fx_questions[FX_CARER].show_if = (hd_show_if){FX_BARRIERS, cost, 1};
+    start(FX_QUICK);
+    choose("1");
+    tap(HD_ACT_NEXT);
+    choose("cost");
+    assert_true(hd_flow_visible(F, FX_CARER));
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_NEXT);
+    at_question(FX_CARER);
+    choose("no");
+    tap(HD_ACT_NEXT);
+    fx_is(0, HD_FX_SAVE_ANSWER, "carer", "no");
+    act(HD_ACT_REVIEW_EDIT, FX_GP, NULL); /* not on review yet: ignored */
+    at_question(FX_NOTE);
+    tap(HD_ACT_NEXT);
+    act(HD_ACT_REVIEW_EDIT, FX_GP, NULL);
+    choose("3"); /* barriers hidden, so carer is hidden too */
+    assert_false(hd_flow_visible(F, FX_BARRIERS));
+    assert_false(hd_flow_visible(F, FX_CARER));
+    int i, n;
+    hd_flow_progress(F, &i, &n);
+    assert_int_equal(i, 1);
+    assert_int_equal(n, 4);
+    tap(HD_ACT_NEXT);
+    FX_N(3);
+    fx_is(0, HD_FX_SAVE_ANSWER, "gp-access", "3");
+    fx_is(1, HD_FX_DELETE_ANSWER, "barriers", NULL);
+    fx_is(2, HD_FX_DELETE_ANSWER, "carer", NULL);
+    screen_is(HD_SCREEN_REVIEW);
+    hd_flow_progress(F, &i, &n);
+    assert_int_equal(i, 0); /* not on a question */
+    assert_int_equal(n, 4);
+    fx_questions[FX_CARER].show_if = saved;
+}
+
 /* ---------------------------------------------------------------- support, toggles */
 
 static void test_support_returns(void **state)
@@ -1546,6 +1604,8 @@ int main(void)
         TA_(test_staff_cancel_returns),
         TA_(test_staff_refused_in_session),
         TA_(test_staff_idle),
+        TA_(test_pin_result_while_still_there),
+        T_(test_show_if_chain),
         T_(test_text_max_length_in_code_points),
         T_(test_backspace_whole_characters),
         T_(test_key_invalid_utf8_ignored),
