@@ -192,7 +192,7 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
     case HD_Q_MULTI:
         if (qq->type == HD_Q_MULTI) {
             e = vc_text(c, "hint", a.x, y + c->sgap, a.w,
-                        vc_ui(c, HD_N_("Choose all that apply.")), vc_px(c, c->px_body, s),
+                        vc_ui(c, HD_N_("Choose all that fit")), vc_px(c, c->px_body, s),
                         false, HD_ALIGN_START, c->th->muted, c->rtl);
             y = e->rect.y + e->rect.h;
         }
@@ -205,8 +205,7 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
             char lo[24], hi[24];
             snprintf(lo, sizeof lo, "%ld", qq->min);
             snprintf(hi, sizeof hi, "%ld", qq->max);
-            const char *h = vc_subst2(c, HD_N_("A number from {min} to {max}"), "{min}", lo,
-                                      "{max}", hi);
+            const char *h = vc_fmt(c, HD_N_("Please enter a number from %ld to %ld"), lo, hi);
             e = vc_text(c, "hint", a.x, y + c->sgap, a.w, h, vc_px(c, c->px_body, s), false,
                         HD_ALIGN_START, c->th->muted, c->rtl);
             y = e->rect.y + e->rect.h;
@@ -291,7 +290,9 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     if (!*draft) {
         /* An empty box says what it is for; the hint is decoration, so the
          * layout dump shows the input as empty. */
-        const char *ph = vc_ui(c, number ? HD_N_("Type a number") : HD_N_("Type your answer here"));
+        if (number)
+            return; /* the hint above the box says what to type */
+        const char *ph = vc_ui(c, HD_N_("Type your answer here"));
         int px, tw, th;
         if (!vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, e->text_rect.w,
                     e->text_rect.h, &px, &tw, &th))
@@ -320,22 +321,19 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
 }
 
 /* The flow's gentle "Please enter a number ..." comes with the limits
- * already printed in; it is said again here from a template with
- * placeholders, so that it can be translated. */
+ * already printed in; it is said again here from the catalogue's template,
+ * so that it can be translated. */
 static const char *number_message(vctx *c, const hd_question *qq)
 {
     char lo[24], hi[24];
     snprintf(lo, sizeof lo, "%ld", qq->min);
     snprintf(hi, sizeof hi, "%ld", qq->max);
     if (qq->has_min && qq->has_max)
-        return vc_subst2(c, HD_N_("Please enter a number from {min} to {max}"), "{min}", lo,
-                         "{max}", hi);
+        return vc_fmt(c, HD_N_("Please enter a number from %ld to %ld"), lo, hi);
     if (qq->has_min)
-        return vc_subst2(c, HD_N_("Please enter a number of {min} or more"), "{min}", lo, NULL,
-                         NULL);
+        return vc_fmt(c, HD_N_("Please enter a number of %ld or more"), lo, NULL);
     if (qq->has_max)
-        return vc_subst2(c, HD_N_("Please enter a number of {max} or less"), "{max}", hi, NULL,
-                         NULL);
+        return vc_fmt(c, HD_N_("Please enter a number of %ld or less"), hi, NULL);
     return vc_ui(c, HD_N_("Please enter a whole number"));
 }
 
