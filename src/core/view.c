@@ -40,7 +40,7 @@ static const vtheme theme_calm = {
         [VS_PRIMARY] = {RGB(0xFFFFFF), RGB(0x1F5F8B), RGB(0x1F5F8B)},
         [VS_CHOICE] = {RGB(0x1E2A35), RGB(0xFFFFFF), RGB(0x7D8D9B)},
         [VS_SELECTED] = {RGB(0xFFFFFF), RGB(0x1F5F8B), RGB(0x12405F)},
-        [VS_QUIET] = {RGB(0x3A4652), RGB(0xECEFF2), RGB(0xB3BEC8)},
+        [VS_QUIET] = {RGB(0x3A4652), RGB(0xF6F3EE), RGB(0x8C99A5)},
         [VS_DANGER] = {RGB(0xFFFFFF), RGB(0xA33A2A), RGB(0xA33A2A)},
         [VS_KEY] = {RGB(0x1E2A35), RGB(0xFFFFFF), RGB(0xA9B5C0)},
         [VS_KEYFN] = {RGB(0x1E2A35), RGB(0xDDE3E8), RGB(0xA9B5C0)},
@@ -177,15 +177,89 @@ void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool 
     c->m->text_size(c->m->ctx, s, px, bold, wrap < 0 ? 1 : wrap, rtl, w, h);
 }
 
+/* The shaper cuts a word wider than the line between two letters, so a
+ * measured size can fit its box with a word broken in half. The longest
+ * words (by code points; three, since letters differ in width) are measured
+ * alone to catch that. */
+typedef struct vwords {
+    char w[3][128];
+    int n;
+} vwords;
+
+static void longest_words(const char *s, vwords *lw)
+{
+    int cps[3] = {0, 0, 0};
+    lw->n = 0;
+    for (const char *p = s; p && *p;) {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        const char *e = p;
+        int k = 0;
+        while (*e && *e != ' ' && *e != '\n') {
+            if (((unsigned char)*e & 0xC0) != 0x80)
+                k++;
+            e++;
+        }
+        if (k > 0) {
+            int slot = -1;
+            for (int i = 0; i < 3; i++)
+                if (i >= lw->n || k > cps[i]) {
+                    slot = i;
+                    break;
+                }
+            if (slot >= 0) {
+                for (int i = 2; i > slot; i--) {
+                    cps[i] = cps[i - 1];
+                    memcpy(lw->w[i], lw->w[i - 1], sizeof lw->w[i]);
+                }
+                size_t len = (size_t)(e - p) < sizeof lw->w[0] - 1 ? (size_t)(e - p)
+                                                                  : sizeof lw->w[0] - 1;
+                while (len > 0 && ((unsigned char)p[len] & 0xC0) == 0x80)
+                    len--; /* never end inside a code point */
+                memcpy(lw->w[slot], p, len);
+                lw->w[slot][len] = '\0';
+                cps[slot] = k;
+                if (lw->n < 3)
+                    lw->n++;
+            }
+        }
+        p = e;
+    }
+}
+
+static bool words_fit(const vctx *c, const vwords *lw, int px, bool bold, bool rtl, int bw)
+{
+    for (int i = 0; i < lw->n; i++) {
+        int w, h;
+        vc_measure(c, lw->w[i], px, bold, 0, rtl, &w, &h);
+        if (w > bw)
+            return false;
+    }
+    return true;
+}
+
+int vc_word_px(const vctx *c, const char *s, int px, bool bold, bool rtl, int bw)
+{
+    vwords lw;
+    longest_words(s, &lw);
+    while (px > c->px_floor && !words_fit(c, &lw, px, bold, rtl, bw)) {
+        int step = px / 12 > 1 ? px / 12 : 1;
+        px = px - step < c->px_floor ? c->px_floor : px - step;
+    }
+    return px;
+}
+
 bool vc_fit(const vctx *c, const char *s, bool bold, bool rtl, int base, int floor_px, int bw,
             int bh, int *px, int *tw, int *th)
 {
     if (floor_px > base)
         floor_px = base;
     int p = base;
+    vwords lw;
+    longest_words(s, &lw);
     for (;;) {
         vc_measure(c, s, p, bold, bw, rtl, tw, th);
-        if (*tw <= bw && *th <= bh) {
+        if (*tw <= bw && *th <= bh && words_fit(c, &lw, p, bold, rtl, bw)) {
             *px = p;
             return true;
         }
@@ -244,6 +318,7 @@ void vc_style(const vctx *c, hd_elem *e, vstyle st)
 hd_elem *vc_text(vctx *c, const char *id, int x, int y, int w, const char *s, int px, bool bold,
                  hd_align align, uint32_t fg, bool rtl)
 {
+    px = vc_word_px(c, s, px, bold, rtl, w); /* a word too long for the line: smaller */
     hd_elem *e = vc_add(c, id, HD_ROLE_TEXT);
     e->draw = HD_DRAW_TEXT;
     e->text = s;
@@ -323,6 +398,8 @@ static int need_h_with(const vctx *c, const vbtn *b, int w, int px, bool with_ic
 {
     vplace pl = btn_place(c, b, (hd_rect){0, 0, w, 1 << 20}, with_icon);
     int tw, th;
+    /* a word too wide at px asks for a smaller size, not for more lines */
+    px = vc_word_px(c, b->text, px, b->bold, btn_rtl(c, b), pl.text.w);
     vc_measure(c, b->text, px, b->bold, pl.text.w, btn_rtl(c, b), &tw, &th);
     return (1 << 20) - pl.text.h + th;
 }
@@ -416,7 +493,8 @@ static int progress_parts(vctx *c, const char **text, float *frac)
 static void progress_place(vctx *c, const char *text, float frac, int x, int y, int w, int h)
 {
     int tw, th, px;
-    int textw = w - vc_u(c, 72) - c->gap;
+    int slack = vc_u(c, 6);
+    int textw = w - vc_u(c, 72) - c->gap - slack;
     vc_fit(c, text, true, c->rtl, c->px_body, c->px_floor, textw, h, &px, &tw, &th);
     hd_elem *e = vc_add(c, "progress", HD_ROLE_TEXT);
     e->draw = HD_DRAW_TEXT;
@@ -427,9 +505,12 @@ static void progress_place(vctx *c, const char *text, float frac, int x, int y, 
     e->align = HD_ALIGN_START;
     e->text_w = tw;
     e->text_h = th;
-    e->rect = (hd_rect){x, y + (h - th) / 2, tw, th};
+    /* The box is a little wider than the measured line: the shaper wraps
+     * at the box's width, and a box exactly as wide as the text is one
+     * rounding away from a second line. */
+    e->rect = (hd_rect){x, y + (h - th) / 2, tw + slack, th};
     e->text_rect = e->rect;
-    int bx = x + tw + c->gap, bh = vc_u(c, 14);
+    int bx = x + tw + slack + c->gap, bh = vc_u(c, 14);
     hd_elem *bar = vc_add(c, "progress.bar", HD_ROLE_NONE);
     bar->draw = HD_DRAW_BAR;
     bar->rect = (hd_rect){bx, y + (h - bh) / 2, x + w - bx, bh};
@@ -465,7 +546,7 @@ int vc_top_bar(vctx *c, unsigned flags)
                   .style = VS_PLAIN, .action = vc_act(c, HD_ACT_LANG, 0, next)};
         int tw, th;
         vc_measure(c, b.text, c->px_button, false, 0, c->rtl, &tw, &th);
-        int lw = tw + 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + 1;
+        int lw = tw + 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + vc_u(c, 6);
         int lmax = vc_u(c, 200);
         lw = lw < c->tap ? c->tap : lw > lmax ? lmax : lw;
         if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) > x1) {
@@ -497,7 +578,7 @@ int vc_top_bar(vctx *c, unsigned flags)
     float pfrac = 0;
     int pmin = 0;
     if (flags & VT_PROGRESS)
-        pmin = progress_parts(c, &ptext, &pfrac) + c->gap + vc_u(c, 72);
+        pmin = progress_parts(c, &ptext, &pfrac) + vc_u(c, 6) + c->gap + vc_u(c, 72);
     vbtn sup = {.id = "support", .text = vc_ui(c, HD_N_("Need to talk to someone?")),
                 .icon = HD_ICON_HEART, .style = VS_PLAIN,
                 .action = vc_act(c, HD_ACT_SUPPORT, 0, NULL)};
@@ -505,7 +586,7 @@ int vc_top_bar(vctx *c, unsigned flags)
     if (flags & VT_SUPPORT) {
         int tw, th;
         vc_measure(c, sup.text, c->px_button, false, 0, c->rtl, &tw, &th);
-        int extra = 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + 1;
+        int extra = 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + vc_u(c, 6);
         snat = tw + extra;
         if (snat > vc_u(c, 300))
             snat = vc_u(c, 300);
@@ -695,7 +776,9 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
     }
     /* 3. scroll, with up/down buttons in a column at the reading end; an
      * area lower than a button (only on panels of unusual shape) clips
-     * without them */
+     * without them. Text that scrolls anyway is shown at its full size:
+     * shrinking only helps while it spares the scrolling. */
+    s = 1.0f;
     hd_rect in = area;
     int col = c->tap + c->gap;
     bool buttons = area.h >= c->tap;

@@ -114,6 +114,9 @@ void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool 
 bool vc_fit(const vctx *c, const char *s, bool bold, bool rtl, int base, int floor_px, int bw,
             int bh, int *px, int *tw, int *th);
 
+/* px, or smaller (not below the floor) until no word of s is wider than bw. */
+int vc_word_px(const vctx *c, const char *s, int px, bool bold, bool rtl, int bw);
+
 /* A new element with id (may be NULL) and role. */
 hd_elem *vc_add(vctx *c, const char *id, hd_role role);
 void vc_style(const vctx *c, hd_elem *e, vstyle st);

@@ -191,10 +191,13 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
     case HD_Q_SINGLE:
     case HD_Q_MULTI:
         if (qq->type == HD_Q_MULTI) {
-            e = vc_text(c, "hint", a.x, y + c->sgap, a.w,
-                        vc_ui(c, HD_N_("Choose all that fit")), vc_px(c, c->px_body, s),
-                        false, HD_ALIGN_START, c->th->muted, c->rtl);
-            y = e->rect.y + e->rect.h;
+            /* "Choose all that fit", unless the question says so itself */
+            const char *hint = vc_ui(c, HD_N_("Choose all that fit"));
+            if (!strstr(qi->text, hint)) {
+                e = vc_text(c, "hint", a.x, y + c->sgap, a.w, hint, vc_px(c, c->px_body, s),
+                            false, HD_ALIGN_START, c->th->muted, c->rtl);
+                y = e->rect.y + e->rect.h;
+            }
         }
         y = choices(c, qi, a, y + c->gap, s);
         break;

@@ -67,6 +67,28 @@ static void fake_size(void *ctx, const char *s, int px, bool bold, int wrap, boo
             while (j < plen && p[j] != ' ')
                 j++;
             double ww = cp_count(p + i, j - i) * cw;
+            if (wrap > 0 && ww > wrap) {
+                /* like the real shaper: a word wider than the line is cut
+                 * between letters, so the size fits but the word breaks;
+                 * check_layout() looks for that separately */
+                if (line >= 0) {
+                    if (line > maxw)
+                        maxw = line;
+                    lines++;
+                }
+                double per = floor(wrap / cw);
+                if (per < 1)
+                    per = 1;
+                double k = cp_count(p + i, j - i);
+                while (k > per) {
+                    if (per * cw > maxw)
+                        maxw = per * cw;
+                    lines++;
+                    k -= per;
+                }
+                ww = k * cw;
+                line = -1;
+            }
             if (line < 0) {
                 line = ww;
             } else if (wrap > 0 && line + cw + ww > wrap) {
@@ -330,6 +352,21 @@ static void check_layout(void)
             CHECK(e->text_px >= (int)floor(18 * u), e, "text at %d px", e->text_px);
             int mw, mh;
             fake_size(NULL, e->text, e->text_px, e->bold, tr.w, e->rtl, &mw, &mh);
+            /* no word is cut: each fits the box's width on its own */
+            for (const char *p = e->text; *p;) {
+                size_t n = strcspn(p, " \n");
+                if (n > 0) {
+                    char word[256];
+                    snprintf(word, sizeof word, "%.*s", (int)n, p);
+                    int ww, wh;
+                    fake_size(NULL, word, e->text_px, e->bold, 0, e->rtl, &ww, &wh);
+                    CHECK(ww <= tr.w, e, "word \"%s\" (%d px) wider than its box (%d)", word, ww,
+                          tr.w);
+                }
+                p += n;
+                while (*p == ' ' || *p == '\n')
+                    p++;
+            }
             CHECK(mw == e->text_w && mh == e->text_h, e, "measured %dx%d, says %dx%d", mw, mh,
                   e->text_w, e->text_h);
             if (i >= first) {
