@@ -90,7 +90,12 @@ static bool split_row(const vctx *c, const hd_kb_row *row, int r, int parts, flo
 }
 
 /* Splits the keyboard's rows into spans that fit w; returns how many, and
- * the shared unit width in *ku. */
+ * the shared unit width in *ku.
+ *
+ * Each row is cut into the fewest parts whose keys can all be >= minw wide
+ * when wide keys (space, shift) give up their extra width. The letters then
+ * get the largest width every row allows, and each part's wide keys take
+ * back as much of their width as still fits. */
 static int layout_spans(const vctx *c, const hd_keyboard *kb, int w, bool keypad, vspan *sp,
                         float *ku)
 {
@@ -98,29 +103,37 @@ static int layout_spans(const vctx *c, const hd_keyboard *kb, int w, bool keypad
     if (c->kb_tight)
         minw = vc_u(c, 24); /* only on panels of unusual shape (docs/ui.md) */
     float kumax = (float)vc_u(c, keypad ? 120 : 84);
-    static const float squeeze[] = {1.0f, 0.5f, 0.0f};
     int ns = 0;
     float best = kumax;
     for (int r = 0; r < kb->n_rows; r++) {
         const hd_kb_row *row = &kb->rows[r];
         if (row->n < 1)
             continue;
-        /* Fewest parts such that each part's keys are all >= minw wide;
-         * narrower wide keys before one more row. */
-        bool done = false;
-        for (int parts = 1; parts <= row->n && !done; parts++) {
-            for (size_t q = 0; q < sizeof squeeze / sizeof squeeze[0] && !done; q++) {
-                vspan tmp[VK_ROWS_MAX];
-                int nt;
-                float lowest = kumax;
-                bool ok = split_row(c, row, r, parts, squeeze[q], w, minw, tmp, &nt, &lowest);
-                if (ok || parts == row->n) {
-                    for (int i = 0; i < nt && ns < VK_ROWS_MAX; i++)
-                        sp[ns++] = tmp[i];
-                    if (lowest < best)
-                        best = lowest;
-                    done = true;
-                }
+        for (int parts = 1; parts <= row->n; parts++) {
+            vspan tmp[VK_ROWS_MAX];
+            int nt;
+            float lowest = kumax;
+            bool ok = split_row(c, row, r, parts, 0.0f, w, minw, tmp, &nt, &lowest);
+            if (ok || parts == row->n) {
+                for (int i = 0; i < nt && ns < VK_ROWS_MAX; i++)
+                    sp[ns++] = tmp[i];
+                if (lowest < best)
+                    best = lowest;
+                break;
+            }
+        }
+    }
+    static const float squeeze[] = {1.0f, 0.75f, 0.5f, 0.25f, 0.0f};
+    for (int i = 0; i < ns; i++) {
+        const hd_kb_row *row = &kb->rows[sp[i].row];
+        for (size_t q = 0; q < sizeof squeeze / sizeof squeeze[0]; q++) {
+            float units, wmin;
+            span_unit(c, row, sp[i].first, sp[i].n, w, squeeze[q], &units, &wmin);
+            if (best * units + (float)((sp[i].n - 1) * c->sgap) <= (float)w ||
+                squeeze[q] == 0.0f) {
+                sp[i].sq = squeeze[q];
+                sp[i].units = units;
+                break;
             }
         }
     }
@@ -179,7 +192,7 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
             /* Key labels are in the keyboard's own script whatever the
              * screen's language; direction from the layout. */
             b.text_rtl_set = true;
-            b.text_rtl = kb->rtl_script;
+            b.text_rtl = kb->rtl_script && k->act == HD_ACT_KEY; /* "?123" reads LTR */
             if (!k->label && k->id && strcmp(k->id, "space") == 0) {
                 /* the space bar says what it is, in the screen's language */
                 b.text = vc_ui(c, HD_N_("Space"));

@@ -8,6 +8,7 @@
  * The question and its answers sit in an area that shrinks its text and
  * then scrolls; keyboards and the bottom row never move.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -229,7 +230,7 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
     int tw, th, px = base;
     /* the largest size at which one line fits the box */
     for (;;) {
-        vc_measure(c, "M", px, false, 0, c->rtl, &tw, &th);
+        vc_measure(c, "M", px, false, 0, e->rtl, &tw, &th);
         if (th <= tr.h || px <= c->px_floor)
             break;
         px -= px / 12 > 1 ? px / 12 : 1;
@@ -238,7 +239,7 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
     }
     if (th > tr.h)
         return; /* a box this low cannot show text (never at the panel sizes) */
-    vc_measure(c, draft, px, false, tr.w, c->rtl, &tw, &th);
+    vc_measure(c, draft, px, false, tr.w, e->rtl, &tw, &th);
     if (th <= tr.h && tw <= tr.w) {
         e->text = draft;
         e->text_px = px;
@@ -248,7 +249,7 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
     }
     /* The smallest start offset whose tail (after "…") fits. */
     int ew, eh;
-    vc_measure(c, "\xE2\x80\xA6", px, false, tr.w, c->rtl, &ew, &eh);
+    vc_measure(c, "\xE2\x80\xA6", px, false, tr.w, e->rtl, &ew, &eh);
     size_t lo = 0, hi = strlen(draft);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -256,7 +257,7 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
             mid++; /* a code point's start */
         if (mid >= hi)
             break;
-        vc_measure(c, draft + mid, px, false, tr.w - ew, c->rtl, &tw, &th);
+        vc_measure(c, draft + mid, px, false, tr.w - ew, e->rtl, &tw, &th);
         if (th <= tr.h && tw <= tr.w - ew)
             hi = mid;
         else
@@ -266,7 +267,40 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
         hi++;
     e->text = hd_dlist_printf(c->dl, "\xE2\x80\xA6%s", draft + hi);
     e->text_px = px;
-    vc_measure(c, e->text, px, false, tr.w, c->rtl, &e->text_w, &e->text_h);
+    vc_measure(c, e->text, px, false, tr.w, e->rtl, &e->text_w, &e->text_h);
+}
+
+/* The direction of typed text from its first strong letter: what was
+ * typed decides, not the screen (an English name typed on an Urdu screen
+ * reads left to right). No strong letter yet: the screen's direction. */
+static bool typed_rtl(const char *s, bool fallback)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        int n;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0 && p[1]) {
+            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            n = 3;
+        } else {
+            p++;
+            continue;
+        }
+        p += n;
+        if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF))
+            return true; /* Hebrew, Arabic, Syriac, Thaana, NKo ... */
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F) ||
+            (cp >= 0x0900 && cp <= 0x0DFF) || (cp >= 0x0370 && cp <= 0x052F))
+            return false; /* Latin, Greek, Cyrillic, Indic */
+    }
+    return fallback;
 }
 
 static void input_box(vctx *c, const qinfo *qi, hd_rect r)
@@ -283,7 +317,7 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     /* Typed phone numbers, emails and numbers are left-to-right even in
      * Arabic or Urdu; free text follows the language. */
     bool ltr_field = number || qi->qq->type == HD_Q_PHONE || qi->qq->type == HD_Q_EMAIL;
-    e->rtl = ltr_field ? false : c->rtl;
+    e->rtl = ltr_field ? false : typed_rtl(draft, c->rtl);
     e->align = number ? HD_ALIGN_CENTER : HD_ALIGN_START;
     int p = vc_u(c, 10);
     e->text_rect = (hd_rect){r.x + c->pad, r.y + p, r.w - 2 * c->pad, r.h - 2 * p};

@@ -128,6 +128,17 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         if (need > h)
             h = need;
     }
+    /* one size for every name: a calmer grid than each shrunk on its own */
+    int common = px;
+    for (int i = 0; i < n && i < 32; i++) {
+        int fpx, tw, th;
+        vc_fit(c, b[i].text, false, b[i].text_rtl, px, c->px_floor, cw - 2 * c->pad,
+               h - 2 * vc_u(c, 6), &fpx, &tw, &th);
+        if (fpx < common)
+            common = fpx;
+    }
+    for (int i = 0; i < n && i < 32; i++)
+        b[i].px = common;
     for (int r = 0; r < rows; r++) {
         int first = r * cols, m = n - first < cols ? n - first : cols;
         int roww = m * cw + (m - 1) * c->gap;
