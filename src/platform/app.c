@@ -73,13 +73,23 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* dir/name into out; false (and a log line) when it does not fit. */
+static bool path_join(char *out, size_t cap, const char *dir, const char *name)
+{
+    int n = dir ? snprintf(out, cap, "%s/%s", dir, name) : snprintf(out, cap, "%s", name);
+    if (n < 0 || (size_t)n >= cap) {
+        hd_log("path too long: %s/%s", dir ? dir : "", name);
+        return false;
+    }
+    return true;
+}
+
 /* A path from the config, relative to the config file's directory. */
 static void resolve(const hd_app *a, const char *path, char *out, size_t cap)
 {
-    if (path[0] == '/' || !a->config_dir[0])
-        snprintf(out, cap, "%s", path);
-    else
-        snprintf(out, cap, "%s/%s", a->config_dir, path);
+    bool absolute = path[0] == '/' || !a->config_dir[0];
+    if (!path_join(out, cap, absolute ? NULL : a->config_dir, path))
+        out[0] = '\0';
 }
 
 static void print_diag(const hd_diag *d)
@@ -226,7 +236,8 @@ static void load_po_dir(hd_app *a, const char *dir, hd_catalog cat)
         memcpy(lang, de->d_name, n - 3);
         lang[n - 3] = '\0';
         char path[PATH_CAP];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (!path_join(path, sizeof path, dir, de->d_name))
+            continue;
         if (!hd_lang_code_valid(lang)) {
             hd_log("%s: skipped: \"%s\" is not a language code", path, lang);
             continue;
@@ -268,10 +279,10 @@ static hd_err load_translations(hd_app *a)
         return HD_OK;
     }
     char sub[PATH_CAP];
-    snprintf(sub, sizeof sub, "%s/ui", dir);
-    load_po_dir(a, sub, HD_CAT_UI);
-    snprintf(sub, sizeof sub, "%s/%s", dir, a->sv->id);
-    load_po_dir(a, sub, HD_CAT_SURVEY);
+    if (path_join(sub, sizeof sub, dir, "ui"))
+        load_po_dir(a, sub, HD_CAT_UI);
+    if (path_join(sub, sizeof sub, dir, a->sv->id))
+        load_po_dir(a, sub, HD_CAT_SURVEY);
     return HD_OK;
 }
 
@@ -419,6 +430,7 @@ static void layout(hd_app *a)
     if (!a->text)
         return;
     hd_view_extra extra = {.mode = a->cfg.mode, .venue = a->venue, .now_ms = a->now_ms};
+    hd_text_set_lang(a->text, a->flow->lang);
     hd_view(a->flow, a->i18n, &a->metrics, &extra, a->w, a->h, &a->dl);
     hd_input_decorate(&a->in, &a->dl, &a->metrics);
     if (a->dl.overflowed && !a->logged_overflow) {
@@ -654,7 +666,8 @@ void hd_app_dispatch(hd_app *a, const hd_action *act)
                     /* Stop here: the flow shows "ask a member of staff" and
                      * nothing after the failure is pretended done. */
                     failed_once = true;
-                    queue[nq++] = (hd_action){.kind = HD_ACT_STORE_FAILED, .now_ms = a->now_ms};
+                    queue[nq++] = (hd_action){
+                        .kind = HD_ACT_STORE_FAILED, .now_ms = a->now_ms, .num = i};
                 }
                 break;
             }
@@ -717,24 +730,23 @@ static int64_t flow_deadline(const hd_app *a)
         if (v_ > a->last_tick_ms && v_ < t)                                                  \
             t = v_;                                                                          \
     } while (0)
+    /* The rules of flow.c's tick(): thanks and still-there count from when
+     * the screen began; the working screens from the last touch. */
     switch (f->screen) {
     case HD_SCREEN_STILL_THERE:
         CANDIDATE(f->screen_since_ms + c->reset_after_ms);
         break;
     case HD_SCREEN_THANKS:
         CANDIDATE(f->screen_since_ms + c->thanks_ms);
-        CANDIDATE(f->last_input_ms + c->still_there_after_ms);
         break;
     case HD_SCREEN_WELCOME:
-        /* the language chosen by the last person goes back to the default */
-        CANDIDATE(f->last_input_ms + c->still_there_after_ms);
         break;
     default:
         CANDIDATE(f->last_input_ms + c->still_there_after_ms);
         break;
     }
     int q = hd_flow_current_question(f);
-    if (q >= 0 && f->answers && f->answers[q].dirty)
+    if (q >= 0 && f->answers && f->answers[q].dirty && !f->store_failed)
         CANDIDATE(f->last_key_ms + c->text_save_pause_ms);
     if (a->dl.next_change_ms != INT64_MAX)
         CANDIDATE(a->dl.next_change_ms);
