@@ -221,7 +221,13 @@ static bool type_text(hl *h, const hd_event *ev)
         t = HD_Q_NUMBER;
         pin = true;
     } else if (f->screen == HD_SCREEN_QUESTION && hd_flow_current_question(f) >= 0) {
-        t = sv->questions[hd_flow_current_question(f)].type;
+        const hd_question *q = &sv->questions[hd_flow_current_question(f)];
+        t = q->type;
+        if (t != HD_Q_TEXT && t != HD_Q_PHONE && t != HD_Q_EMAIL && t != HD_Q_NUMBER) {
+            fail_at(h, ev->line, "type: question \"%s\" is a %s question: it has no keyboard",
+                    q->id, hd_qtype_name(t));
+            return false;
+        }
     } else {
         fail_at(h, ev->line, "type: there is no keyboard on screen \"%s\"", screen_id(h));
         return false;
