@@ -427,6 +427,28 @@ static int run_event(hl *h, const hd_event *ev)
     return 1;
 }
 
+/* mkdir -p: the shots directory and any missing parents. */
+static bool make_dirs(const char *path)
+{
+    char buf[4096];
+    int n = snprintf(buf, sizeof buf, "%s", path);
+    if (n < 0 || (size_t)n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return false;
+        *p = c;
+        if (c == '\0')
+            return true;
+    }
+}
+
 static int load_events(const hd_headless_opts *ho, hd_events *evs)
 {
     char *text;
@@ -464,7 +486,7 @@ int hd_headless_run(const hd_app_opts *ao, const hd_headless_opts *ho)
     int rc = load_events(ho, &evs);
     if (rc != 0)
         return rc;
-    if (ho->shots_dir && mkdir(ho->shots_dir, 0755) != 0 && errno != EEXIST) {
+    if (ho->shots_dir && !make_dirs(ho->shots_dir)) {
         fprintf(stderr, "heard: cannot create the shots directory %s: %s\n", ho->shots_dir,
                 strerror(errno));
         hd_events_free(&evs);

@@ -452,7 +452,7 @@ static SDL_Rect sdl_rect(hd_rect r)
 }
 
 /* Fill and border of a box-like element, with the pressed feedback. */
-static void draw_frame(SDL_Renderer *r, const hd_elem *e)
+static void draw_frame(SDL_Renderer *r, const hd_elem *e, const hd_dlist *dl)
 {
     SDL_Rect rc = sdl_rect(e->rect);
     uint32_t bg = e->bg;
@@ -464,8 +464,12 @@ static void draw_frame(SDL_Renderer *r, const hd_elem *e)
     else if (pressed)
         hd_render_round_rect(r, &rc, e->radius, 0, (e->fg & 0xFFFFFF00u) | 0x30u);
     if (e->border & 0xFF) {
-        int shorter = rc.w < rc.h ? rc.w : rc.h;
-        int t = shorter / 28 > 2 ? shorter / 28 : 2;
+        /* 2 units (1 unit = 1 px at 800x480), twice that when selected:
+         * the border scales with the screen, not with the box. */
+        int shorter = dl->w < dl->h ? dl->w : dl->h;
+        int t = (2 * shorter + 240) / 480;
+        if (t < 2)
+            t = 2;
         if (e->flags & HD_ELEM_SELECTED)
             t = t * 2;
         hd_render_round_rect(r, &rc, e->radius, t, e->border);
@@ -488,7 +492,7 @@ static void draw_elem(SDL_Renderer *r, hd_text *tx, const hd_elem *e, const hd_d
     SDL_Rect ir = sdl_rect(e->icon_rect);
     switch (e->draw) {
     case HD_DRAW_BOX:
-        draw_frame(r, e);
+        draw_frame(r, e, dl);
         if (has_icon && e->icon != HD_ICON_NONE)
             hd_render_icon(r, &ir, e->icon, e->fg, dl->rtl);
         draw_label(tx, e);
@@ -501,7 +505,7 @@ static void draw_elem(SDL_Renderer *r, hd_text *tx, const hd_elem *e, const hd_d
         draw_label(tx, e);
         break;
     case HD_DRAW_FACE:
-        draw_frame(r, e);
+        draw_frame(r, e, dl);
         if (has_icon)
             hd_render_face(r, &ir, (int)e->icon, e->fg, 0, e->fg);
         draw_label(tx, e);

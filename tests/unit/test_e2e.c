@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -551,6 +552,63 @@ static void test_shot_writes_image_and_layout(void **state)
     run_free(&r);
 }
 
+/* tests/ui/tour.events visits every screen and question type; at each of
+ * the five panel sizes every shot is written, shows the screen its name
+ * says, and every tappable element lies inside the screen. */
+static void test_tour_every_screen_every_size(void **state)
+{
+    (void)state;
+    static const char *const sizes[] = {"800x480", "1024x600", "1280x720", "720x1280", "480x800"};
+    static const char *const shots[] = {
+        "welcome", "consent", "tiers", "question-info", "question-single", "question-likert5",
+        "question-multi", "question-yesno", "question-text", "question-text-typed", "support",
+        "question-number", "review", "review-confirm", "still-there", "thanks",
+        "question-contact-name", "question-phone", "question-email", "question-email-typed",
+        "admin-pin", "admin"};
+    char *events = tu_slurp(tu_src("tests/ui/tour.events"), NULL);
+    assert_non_null(events);
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        char out[700]; /* tu_fmt's buffers rotate: keep a copy */
+        snprintf(out, sizeof out, "%s/tour/%s", dir, sizes[si]);
+        int w, h;
+        assert_int_equal(sscanf(sizes[si], "%dx%d", &w, &h), 2);
+        run r = heard_ex(events, tu_fmt("--shots '%s' --size %s", out, sizes[si]), NULL);
+        assert_ok(&r);
+        for (size_t k = 0; k < sizeof shots / sizeof *shots; k++) {
+            size_t n;
+            char *bmp = tu_slurp(tu_fmt("%s/%s.bmp", out, shots[k]), &n);
+            if (!bmp)
+                fail_msg("%s: no %s.bmp", sizes[si], shots[k]);
+            assert_true(n > (size_t)(w * h * 3));
+            free(bmp);
+            char *js = tu_slurp(tu_fmt("%s/%s.json", out, shots[k]), &n);
+            assert_non_null(js);
+            hd_json_doc *doc = NULL;
+            hd_diag d;
+            hd_diag_init(&d, shots[k]);
+            assert_int_equal(hd_json_parse(js, n, &doc, &d), HD_OK);
+            const hd_json *root = hd_json_root(doc);
+            const char *screen = hd_json_get(root, "screen")->string;
+            if (strncmp(shots[k], screen, strlen(screen)) != 0)
+                fail_msg("%s %s shows screen %s", sizes[si], shots[k], screen);
+            for (const hd_json *e = hd_json_get(root, "elements")->child; e; e = e->next) {
+                if (!hd_json_get(e, "tappable")->boolean || hd_json_get(e, "clipped")->boolean)
+                    continue;
+                const hd_json *c = hd_json_get(e, "rect")->child;
+                int x = (int)c->number, y = (int)c->next->number;
+                int ew = (int)c->next->next->number, eh = (int)c->next->next->next->number;
+                if (x < 0 || y < 0 || x + ew > w || y + eh > h)
+                    fail_msg("%s %s: %s [%d %d %d %d] is off the screen", sizes[si], shots[k],
+                             hd_json_get(e, "id")->string, x, y, ew, eh);
+            }
+            hd_json_free(doc);
+            free(js);
+        }
+        run_free(&r);
+    }
+    free(events);
+}
+
 static void test_malformed_events_exit_2(void **state)
 {
     (void)state;
@@ -668,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_withdraw_keeps_nothing),
         cmocka_unit_test(test_staff_pin),
         cmocka_unit_test(test_shot_writes_image_and_layout),
+        cmocka_unit_test(test_tour_every_screen_every_size),
         cmocka_unit_test(test_malformed_events_exit_2),
         cmocka_unit_test(test_failed_expect_exits_1),
         cmocka_unit_test(test_missing_element_exits_1),
