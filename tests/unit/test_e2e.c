@@ -6,7 +6,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
+#include <signal.h>
 #include <sodium.h>
+#include <sys/resource.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -609,6 +611,56 @@ static void test_tour_every_screen_every_size(void **state)
     free(events);
 }
 
+/* A disk that fills up mid-survey (a file size limit here): the failing
+ * answer is never acknowledged, the failure is logged, and every "saved"
+ * line has its row. */
+static void test_full_disk_acknowledges_only_committed(void **state)
+{
+    (void)state;
+    run r = {0};
+    snprintf(r.db, sizeof r.db, "%s/full.db", dir);
+    const char *ev = tu_fmt("%s/full.events", dir);
+    tu_write(ev, quick_walk);
+    const char *errf = tu_fmt("%s/full.err", dir);
+    const char *cmd = tu_fmt("'%s' --headless --events '%s' "
+                             "--db '%s' --survey '%s' --translations '%s' 2>'%s'",
+                             tu_bin("heard"), ev, r.db, tu_src("assets/surveys/example.json"),
+                             tu_src("translations"), errf);
+    /* 100 KiB of file for the child (inherited through exec), with SIGXFSZ
+     * ignored so that writes past it fail with EFBIG like a full disk. */
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 100 * 1024;
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    r.rc = tu_run(cmd, &r.out, 0);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, old_handler);
+    r.err = tu_slurp(errf, NULL);
+    assert_non_null(r.err);
+    if (!strstr(r.err, "heard: could not save answer"))
+        fail_msg("no failed save logged:\n%s", r.err);
+    assert_int_equal(r.rc, 1); /* the survey could not go on past the failed answer */
+    char *rows = sql(r.db, "SELECT count(*) FROM answer");
+    int n_rows = atoi(rows);
+    free(rows);
+    int n_saved = 0;
+    for (const char *p = r.out; (p = strstr(p, "saved ")) != NULL; p++)
+        n_saved++;
+    assert_true(n_saved >= 1 && n_saved < 11);
+    assert_int_equal(n_saved, n_rows);
+    for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+        char sid[64], qid[64];
+        assert_int_equal(sscanf(line, "saved %63s %63s", sid, qid), 2);
+        assert_sql(r.db,
+                   tu_fmt("SELECT count(*) FROM answer WHERE session_id = '%s' AND "
+                          "question_id = '%s'", sid, qid),
+                   "1\n");
+    }
+    run_free(&r);
+}
+
 static void test_malformed_events_exit_2(void **state)
 {
     (void)state;
@@ -727,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_staff_pin),
         cmocka_unit_test(test_shot_writes_image_and_layout),
         cmocka_unit_test(test_tour_every_screen_every_size),
+        cmocka_unit_test(test_full_disk_acknowledges_only_committed),
         cmocka_unit_test(test_malformed_events_exit_2),
         cmocka_unit_test(test_failed_expect_exits_1),
         cmocka_unit_test(test_missing_element_exits_1),
