@@ -282,7 +282,7 @@ int sync_contacts(int argc, char **argv)
         sync_fail(CMD, "cannot write %s: %s", out_path, hd_strerror(err));
         goto out;
     }
-    fprintf(stderr, "heard-sync: contacts: %ld contact%s written to %s", ok, ok == 1 ? "" : "s",
+    fprintf(stderr, "contacts: %ld contact%s written to %s", ok, ok == 1 ? "" : "s",
             out_path);
     if (failed)
         fprintf(stderr, "; %ld could not be read (see above)", failed);

@@ -722,7 +722,7 @@ static hd_err write_texts(exporter *x, sync_out *o)
 static void print_summary(const exporter *x, size_t n, int k, const char *out)
 {
     char b1[32], b2[32];
-    fprintf(stderr, "heard-sync: export: %s rows written to %s, k = %d\n", sync_thousands((long)n, b1),
+    fprintf(stderr, "export: %s rows written to %s, k = %d\n", sync_thousands((long)n, b1),
             out, k);
     size_t total = 0;
     fprintf(stderr, "  suppressed cells (*):");

@@ -474,7 +474,7 @@ int sync_report(int argc, char **argv)
     }
     print_text(&r);
     if (out_path)
-        fprintf(stderr, "heard-sync: report: written to %s\n", out_path);
+        fprintf(stderr, "report: written to %s\n", out_path);
     status = 0;
 out:
     hd_export_end(it);
