@@ -101,7 +101,8 @@ static hd_err merge_one(const char *coord, const char *dev, hd_merge_stats *st, 
 static void test_idempotent(void **state)
 {
     (void)state;
-    const char *dir = tu_tmpdir();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
     char dev_a[512], dev_b[512], coord[512];
     snprintf(dev_a, sizeof dev_a, "%s/device-a.db", dir);
     snprintf(dev_b, sizeof dev_b, "%s/device-b.db", dir);
@@ -134,7 +135,8 @@ static void test_idempotent(void **state)
 static void test_conflict_kept_as_it_was(void **state)
 {
     (void)state;
-    const char *dir = tu_tmpdir();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
     char dev[512], changed[512], coord[512];
     snprintf(dev, sizeof dev, "%s/device.db", dir);
     snprintf(changed, sizeof changed, "%s/changed.db", dir);
@@ -167,7 +169,8 @@ static void test_conflict_kept_as_it_was(void **state)
 static void test_contact_conflict(void **state)
 {
     (void)state;
-    const char *dir = tu_tmpdir();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
     char a[512], b[512], coord[512];
     snprintf(a, sizeof a, "%s/a.db", dir);
     snprintf(b, sizeof b, "%s/b.db", dir);
@@ -237,7 +240,8 @@ static void copy_prefix(const char *from, const char *to, size_t n)
 static void test_hostile_files(void **state)
 {
     (void)state;
-    const char *dir = tu_tmpdir();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
     char p[512];
 #define PATH(name) (snprintf(p, sizeof p, "%s/%s", dir, name), p)
 
@@ -315,7 +319,8 @@ static void test_hostile_files(void **state)
 static void test_bad_values_refuse_whole_file(void **state)
 {
     (void)state;
-    const char *dir = tu_tmpdir();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
     char p[512];
     static const struct {
         const char *file, *sql, *want;
@@ -359,7 +364,8 @@ static void test_bad_values_refuse_whole_file(void **state)
 static void test_device_file_untouched(void **state)
 {
     (void)state;
-    const char *dir = tu_tmpdir();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
     char dev[512], coord[512], wal[520], shm[520];
     snprintf(dev, sizeof dev, "%s/device.db", dir);
     snprintf(coord, sizeof coord, "%s/coord.db", dir);
@@ -388,7 +394,8 @@ static void test_device_file_untouched(void **state)
 static void test_coordinator_refused(void **state)
 {
     (void)state;
-    const char *dir = tu_tmpdir();
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
     char coord[512];
     snprintf(coord, sizeof coord, "%s/coord.db", dir);
     tu_write(coord, "not a database, but someone's file\n");
