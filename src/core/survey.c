@@ -27,8 +27,9 @@ typedef struct survey_box {
     hd_json_doc *doc;
 } survey_box;
 
-static const char *const qtype_names[HD_Q_TYPE_COUNT_] = {
-    "single", "multi", "likert5", "yesno", "number", "text", "phone", "email", "info"};
+/* NULL-terminated, so it is also a word list for messages. */
+static const char *const qtype_names[HD_Q_TYPE_COUNT_ + 1] = {
+    "single", "multi", "likert5", "yesno", "number", "text", "phone", "email", "info", NULL};
 
 const char *hd_qtype_name(hd_qtype t)
 {
@@ -515,6 +516,7 @@ static void parse_languages(V *v, const hd_json *root)
 static void parse_choices(V *v, int qi, const hd_json *arr, const char *ctx)
 {
     hd_question *q = &v->sv->questions[qi];
+    v->qchoices_ok[qi] = false;
     if (arr->n_children == 0) {
         err_at(v, AT(arr), "\"choices\" in %s is empty", ctx);
         return;
@@ -1210,11 +1212,12 @@ static void check_show_if(V *v, int qi, const int *pos)
     }
     char tiers[120];
     if (n_missing)
-        err_at(v, AT(qm), "show_if of %s names \"%s\", which %s does not ask", ctx, tq->id,
-               tier_list(sv, missing, n_missing, tiers, sizeof tiers));
+        err_at(v, AT(qm), "show_if of %s names \"%s\", which %s %s not ask", ctx, tq->id,
+               tier_list(sv, missing, n_missing, tiers, sizeof tiers),
+               n_missing > 1 ? "do" : "does");
     if (n_late)
-        err_at(v, AT(qm), "show_if of %s names \"%s\", which %s asks after it", ctx, tq->id,
-               tier_list(sv, late, n_late, tiers, sizeof tiers));
+        err_at(v, AT(qm), "show_if of %s names \"%s\", which %s %s after it", ctx, tq->id,
+               tier_list(sv, late, n_late, tiers, sizeof tiers), n_late > 1 ? "ask" : "asks");
     if (!any || any->type != HD_JSON_ARRAY || any->n_children == 0)
         return;
     if (!v->qchoices_ok[ti] && (tq->type == HD_Q_SINGLE || tq->type == HD_Q_MULTI))

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "core/survey.h"
+#include "lint_i18n.h"
 #include "sync.h"
 #include "sys/sys.h"
 
@@ -67,8 +68,7 @@ int sync_lint(int argc, char **argv)
     const char *path = sync_opt(argc, argv, "--survey");
     if (!path)
         return sync_fail(CMD, "--survey FILE is required");
-    /* --translations DIR is accepted: translation coverage is checked by
-     * a separate pass over the parsed survey, added beside this one. */
+    const char *tr_dir = sync_opt(argc, argv, "--translations");
 
     hd_survey *sv = NULL;
     int status = lint_definition(path, &sv);
@@ -79,6 +79,10 @@ int sync_lint(int argc, char **argv)
            sv->n_questions, sv->n_questions == 1 ? "" : "s", sv->n_sections,
            sv->n_sections == 1 ? "" : "s", sv->n_tiers, sv->n_tiers == 1 ? "" : "s",
            sv->n_languages, sv->n_languages == 1 ? "" : "s");
+    /* Missing translations are reported, not failed: the kiosk falls back
+     * to the source text. Only files that cannot be read fail the lint. */
+    if (tr_dir && sync_lint_translations(CMD, sv, tr_dir, stdout) != 0)
+        status = 1;
     hd_survey_free(sv);
-    return 0;
+    return status;
 }

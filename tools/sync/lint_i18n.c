@@ -408,7 +408,7 @@ int sync_lint_translations(const char *cmd, const hd_survey *sv, const char *dir
         free_langs(langs, n_langs);
         return sync_fail(cmd, "out of memory");
     }
-    char title[512];
+    char title[4300];
     snprintf(title, sizeof title, "translations of %s (%s)", sv->id, sdir);
     problems += report(cmd, out, title, &base, sdir, langs, n_langs, sv->source_language);
     expected_free(&base);

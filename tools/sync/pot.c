@@ -246,12 +246,13 @@ static void write_entry(const char *ctx, const char *source, const char *note, v
 
 static void write_header(FILE *out, const hd_survey *sv, const char *file)
 {
-    fprintf(out, "# Translation template for the survey \"%s\" (%s, version %s).\n",
-            sv->title, sv->id, sv->version);
-    fprintf(out, "# Made by heard-sync pot from %s. Do not edit it: change the survey,\n"
-                 "# then run tools/update-translations to bring every PO file up to date.\n"
-                 "# docs/translating.md tells translators how to work on a PO file.\n",
-            file);
+    fprintf(out,
+            "# Translation template for the survey \"%s\"\n"
+            "# (id %s, version %s), made by heard-sync pot from %s.\n"
+            "# Do not edit it: change the survey, then run tools/update-translations\n"
+            "# to bring every PO file up to date. docs/translating.md tells translators\n"
+            "# how to work on a PO file.\n",
+            sv->title, sv->id, sv->version, file);
     fputs("#\n"
           "#, fuzzy\n"
           "msgid \"\"\n"
