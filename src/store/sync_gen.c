@@ -53,7 +53,7 @@ hd_err hd_gen_open(const char *path, hd_gen **out)
         return HD_ENOMEM;
     int rc = sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(g->db, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON; BEGIN", NULL,
+        rc = sqlite3_exec(g->db, "PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144; BEGIN", NULL,
                           NULL, NULL);
     for (int i = 0; i < N_G && rc == SQLITE_OK; i++)
         rc = sqlite3_prepare_v2(g->db, gen_sql[i], -1, &g->st[i], NULL);
@@ -199,7 +199,7 @@ hd_err hd_gen_survey(hd_gen *g, const hd_survey *sv, const hd_gen_opts *o)
     const char *const *venues = o->venues ? o->venues : default_venues;
     int n_venues = o->venues ? o->n_venues : (int)(sizeof default_venues / sizeof *default_venues);
     int complete_pct = o->complete_pct ? o->complete_pct : 100;
-    int skip_pct = o->skip_pct ? o->skip_pct : 10;
+    int skip_pct = o->skip_pct < 0 ? 0 : o->skip_pct ? o->skip_pct : 10;
     int days = o->days ? o->days : 120;
     int y = 2026, mo = 9, d = 1;
     if (o->start && sscanf(o->start, "%d-%d-%d", &y, &mo, &d) != 3)

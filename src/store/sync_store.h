@@ -141,7 +141,7 @@ typedef struct hd_gen_opts {
     long sessions;          /* how many sessions */
     unsigned seed;          /* same seed, same database (ids included) [1] */
     int complete_pct;       /* share that is complete, the rest abandoned [100] */
-    int skip_pct;           /* chance that a question is skipped [10] */
+    int skip_pct;           /* chance that a question is skipped [10]; < 0: never */
     const char *const *venues; /* venue names [a built-in list of 6] */
     int n_venues;
     int days;               /* sessions spread over this many days [120] */

@@ -2,7 +2,8 @@
  * heard-sync's benchmarks (tests/bench/sync_bench.sh) and by-hand trials.
  *
  *   sync_gen_db --survey FILE --out DB --sessions N [--seed S]
- *               [--complete-pct P] [--canary TEXT] [--contacts-pk PUBLIC.key]
+ *               [--complete-pct P] [--skip-pct P (-1: answer all)] [--canary TEXT]
+ *               [--contacts-pk PUBLIC.key]
  *
  * The database is created with the kiosk's own schema (hd_store_open) and
  * filled in one transaction (src/store/sync_gen.c). Same seed, same file.
@@ -31,7 +32,7 @@ int main(int argc, char **argv)
     const char *pct = arg(argc, argv, "--complete-pct");
     if (!survey || !out || !n) {
         fprintf(stderr, "usage: sync_gen_db --survey FILE --out DB --sessions N [--seed S] "
-                        "[--complete-pct P] [--canary TEXT]\n");
+                        "[--complete-pct P] [--skip-pct P] [--canary TEXT] [--contacts-pk FILE]\n");
         return 2;
     }
     char *json;
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
     hd_gen_opts o = {.sessions = atol(n),
                      .seed = seed ? (unsigned)atol(seed) : 1,
                      .complete_pct = pct ? atoi(pct) : 100,
+                     .skip_pct = arg(argc, argv, "--skip-pct") ? atoi(arg(argc, argv, "--skip-pct")) : 0,
                      .canary = arg(argc, argv, "--canary")};
     unsigned char pk[crypto_box_PUBLICKEYBYTES];
     const char *pkfile = arg(argc, argv, "--contacts-pk");
