@@ -112,9 +112,44 @@ static bool element_point(const hl *h, int line, const char *id, int *x, int *y)
     return true;
 }
 
+/* Where element id is with respect to the scrolling area: 0 fully in view
+ * (or not scrolling), -1 above it, +1 below it or absent (a long list only
+ * lays out what is near the view). */
+static int scroll_side(const hl *h, const char *id)
+{
+    const hd_dlist *dl = hd_app_dlist(h->app);
+    const hd_elem *e = hd_dlist_find(dl, id);
+    if (!e)
+        return 1;
+    if (!(e->flags & HD_ELEM_CLIP))
+        return 0;
+    if (e->rect.y < dl->clip.y)
+        return -1;
+    if (e->rect.y + e->rect.h > dl->clip.y + dl->clip.h)
+        return 1;
+    return 0;
+}
+
+/* Scrolls the question area with its arrow buttons, as a person would,
+ * until element id is wholly in view; gives up after 40 taps or when the
+ * arrow it needs is gone (the list ends). */
+static void scroll_into_view(hl *h, const char *id)
+{
+    for (int i = 0; i < 40; i++) {
+        int side = scroll_side(h, id);
+        if (side == 0)
+            return;
+        const hd_elem *arrow = hd_dlist_find(hd_app_dlist(h->app), side < 0 ? "scroll.up" : "scroll.down");
+        if (!arrow || (arrow->flags & HD_ELEM_DISABLED))
+            return;
+        tap_at(h, arrow->rect.x + arrow->rect.w / 2, arrow->rect.y + arrow->rect.h / 2);
+    }
+}
+
 static bool tap_id(hl *h, int line, const char *id)
 {
     int x, y;
+    scroll_into_view(h, id);
     if (!element_point(h, line, id, &x, &y))
         return false;
     tap_at(h, x, y);
@@ -132,6 +167,8 @@ static bool in_screen(const hl *h, int line, const char *cmd, int x, int y)
 static bool hold(hl *h, const hd_event *ev)
 {
     int x = ev->x, y = ev->y;
+    if (ev->id)
+        scroll_into_view(h, ev->id);
     if (ev->id ? !element_point(h, ev->line, ev->id, &x, &y) : !in_screen(h, ev->line, "hold", x, y))
         return false;
     hd_app_press(h->app, x, y, h->now);
