@@ -57,7 +57,8 @@ typedef enum hd_act_kind {
     HD_ACT_CHOOSE,     /* str: value: choice id, "1".."5", "yes", "no", prefer_not_to_say;
                           multi toggles it; single/likert/yesno select it (tap again: unselect) */
     HD_ACT_KEY,        /* str: UTF-8 text a key types (keyboard and number pad) */
-    HD_ACT_KEY_BACKSPACE, /* removes the last grapheme cluster's last code point */
+    HD_ACT_KEY_BACKSPACE, /* removes the last code point; combining marks at the end
+                             go together with the character they sit on */
     HD_ACT_KEYBOARD_PAGE, /* num: keyboard page to show (letters, shift, digits, symbols, accents) */
     HD_ACT_REVIEW_EDIT, /* num: question index to change from review */
     HD_ACT_SEND,
@@ -69,7 +70,8 @@ typedef enum hd_act_kind {
     HD_ACT_PIN_RESULT,  /* num: 1 the PIN was right, 0 wrong; str: NULL */
     HD_ACT_ADMIN_EXIT,  /* leave staff mode back to welcome */
     HD_ACT_QUIT,        /* staff: exit to desktop */
-    HD_ACT_STORE_FAILED, /* the caller could not carry out an effect */
+    HD_ACT_STORE_FAILED, /* the caller could not carry out an effect; num: how many
+                            effects of the last list were carried out before it (0 if unknown) */
     HD_ACT_TOGGLE_CONTRAST,
     HD_ACT_TOGGLE_LARGE_TEXT,
     HD_ACT_SCROLL,      /* num: pixels to scroll the question area (+ down) */
@@ -173,6 +175,12 @@ typedef struct hd_flow {
     /* scratch for effect values that are not answer drafts (contact JSON) */
     char *scratch;
     int scratch_cap;
+
+    /* message as the kiosk msgid it was made from (may hold printf "%ld"s,
+     * filled from message_args in order), so the view can translate it:
+     * message is that msgid formatted in English. NULL when message is. */
+    const char *message_id;
+    long message_args[2];
 } hd_flow;
 
 /* Sets up a flow for sv (which must outlive it) on the welcome screen with
@@ -197,5 +205,11 @@ bool hd_flow_visible(const hd_flow *flow, int q);
 
 /* True when the multi/single draft of question q holds choice value v. */
 bool hd_flow_has_value(const hd_flow *flow, int q, const char *v);
+
+/* On the thanks screen: the tier to offer next ("tell us more": quick ->
+ * story, story -> group when allowed), as an index into sv->tiers; -1 when
+ * there is none or another screen is shown. HD_ACT_TIER with that index
+ * starts a new, unlinked session. */
+int hd_flow_offer_tier(const hd_flow *flow);
 
 #endif

@@ -30,7 +30,8 @@ hd_err hd_text_open(SDL_Renderer *renderer, const char *font_dir, hd_text **out)
 void hd_text_close(hd_text *tx); /* NULL is a no-op */
 
 /* hd_metrics.text_size: the size of utf8 at px pixels wrapped to wrap_w
- * (0: no wrapping) in paragraph direction rtl. ctx is the hd_text. */
+ * (0: no wrapping) in paragraph direction rtl. ctx is the hd_text. *w is the
+ * widest line, *h the sum of the line heights; NULL or "" gives 0 x 0. */
 void hd_text_size(void *ctx, const char *utf8, int px, bool bold, int wrap_w, bool rtl, int *w,
                   int *h);
 
@@ -39,6 +40,15 @@ void hd_text_size(void *ctx, const char *utf8, int px, bool bold, int wrap_w, bo
  * vcenter, in colour fg (0xRRGGBBAA). Uses the cache. */
 void hd_text_draw(hd_text *tx, const char *utf8, int px, bool bold, const SDL_Rect *rect,
                   int align, bool rtl, bool vcenter, uint32_t fg);
+
+/* Sets the language whose text is drawn (a BCP 47 code such as "ur", "ar",
+ * "en"; copied). It decides the Arabic-script font: "ur" uses Noto Nastaliq
+ * Urdu, every other language Noto Naskh Arabic, except that Arabic-script
+ * text containing letters only Urdu uses (ٹ ڈ ڑ ں ھ ہ ے) is always drawn in
+ * Nastaliq, so Urdu words shown under another language still look Urdu. NULL is
+ * treated as "en". Cached sizes and textures stay valid: the font choice is
+ * part of their key. */
+void hd_text_set_lang(hd_text *tx, const char *lang);
 
 /* Drops cached textures (e.g. after a language switch). */
 void hd_text_cache_clear(hd_text *tx);

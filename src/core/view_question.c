@@ -1,0 +1,517 @@
+/* view_question.c — the question screen, one layout per question type.
+ *
+ *   [top bar: language, contrast, A+, "3 of 12" ====, support]
+ *   [question text                                          ]
+ *   [answers: choices / faces / yes-no / input + keyboard   ]
+ *   [Back] [Leave]                              [Skip] [Next]
+ *
+ * The question and its answers sit in an area that shrinks its text and
+ * then scrolls; keyboards and the bottom row never move.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/view_priv.h"
+
+static const char *const face_value[6] = {"", "1", "2", "3", "4", "5"};
+
+const char *vc_likert_word(const vctx *c, int v)
+{
+    /* Kind, plain words under the faces: never only numbers. */
+    switch (v) {
+    case 1: return vc_ui(c, HD_N_("Very bad"));
+    case 2: return vc_ui(c, HD_N_("Bad"));
+    case 3: return vc_ui(c, HD_N_("Okay"));
+    case 4: return vc_ui(c, HD_N_("Good"));
+    case 5: return vc_ui(c, HD_N_("Very good"));
+    default: return "";
+    }
+}
+
+/* True when the draft of question q holds v (multi: among its ids). */
+static bool has_value(const vctx *c, int q, const char *v)
+{
+    const hd_answer *a = &c->fl->answers[q];
+    if (!a->value || !*a->value)
+        return false;
+    if (c->sv->questions[q].type != HD_Q_MULTI)
+        return strcmp(a->value, v) == 0;
+    size_t n = strlen(v);
+    for (const char *p = a->value; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, v, n) == 0)
+            return true;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return false;
+}
+
+typedef struct qinfo {
+    int q;
+    const hd_question *qq;
+    const char *text;
+} qinfo;
+
+static int choices(vctx *c, const qinfo *qi, hd_rect a, int y, float s)
+{
+    const hd_question *qq = qi->qq;
+    int n = qq->n_choices;
+    /* Portrait: one column, read top to bottom. Landscape: two columns once
+     * there are four or more, so they fit without scrolling. */
+    int cols = (!c->portrait && n >= 4) ? 2 : 1;
+    int cw = (a.w - (cols - 1) * c->gap) / cols;
+    int px = vc_px(c, c->px_button, s);
+    for (int i = 0; i < n; i += cols) {
+        vbtn b[2];
+        char id[2][HD_ID_MAX];
+        int rh = c->tap;
+        int m = n - i < cols ? n - i : cols;
+        for (int j = 0; j < m; j++) {
+            const hd_choice *ch = &qq->choices[i + j];
+            snprintf(id[j], sizeof id[j], "choice.%s", ch->id);
+            bool sel = has_value(c, qi->q, ch->id);
+            b[j] = (vbtn){.id = id[j], .role = HD_ROLE_CHOICE,
+                          .text = vc_svf(c, ch->text, "choice.%s.%s", qq->id, ch->id),
+                          .icon = sel ? HD_ICON_TICK : HD_ICON_NONE, .icon_space = true,
+                          .style = sel ? VS_SELECTED : VS_CHOICE, .px = px,
+                          .align = HD_ALIGN_START, .align_set = true,
+                          .action = vc_act(c, HD_ACT_CHOOSE, 0, ch->id)};
+            int need = vc_button_need_h(c, &b[j], cw, px, c->tap);
+            if (need > rh)
+                rh = need;
+        }
+        for (int j = 0; j < m; j++)
+            vc_button(c, &b[j], (hd_rect){a.x + j * (cw + c->gap), y, cw, rh});
+        y += rh + c->gap;
+    }
+    return y - c->gap;
+}
+
+static int faces(vctx *c, const qinfo *qi, hd_rect a, int y, float s)
+{
+    int cw = (a.w - 4 * c->gap) / 5;
+    int cap = vc_u(c, 150);
+    if (cw > cap)
+        cw = cap;
+    int x0 = a.x + (a.w - (5 * cw + 4 * c->gap)) / 2;
+    int padx = vc_u(c, 6), pady = vc_u(c, 8), igap = vc_u(c, 6);
+    int fs = cw - 2 * pady;
+    int fmax = vc_u(c, 96 * s);
+    if (fs > fmax)
+        fs = fmax;
+    int px = vc_px(c, c->px_body, s);
+    int wh = 0;
+    for (int v = 1; v <= 5; v++) {
+        int tw, th;
+        vc_measure(c, vc_likert_word(c, v), px, false, cw - 2 * padx, c->rtl, &tw, &th);
+        if (th > wh)
+            wh = th;
+    }
+    int ch = pady + fs + igap + wh + pady;
+    if (ch < c->tap)
+        ch = c->tap;
+    for (int v = 1; v <= 5; v++) {
+        char id[8];
+        snprintf(id, sizeof id, "face.%d", v);
+        bool sel = has_value(c, qi->q, face_value[v]);
+        hd_elem *e = vc_add(c, id, HD_ROLE_CHOICE);
+        e->draw = HD_DRAW_FACE;
+        int x = x0 + (v - 1) * (cw + c->gap);
+        e->rect = (hd_rect){x, y, cw, ch};
+        e->radius = c->radius;
+        vc_style(c, e, sel ? VS_SELECTED : VS_CHOICE);
+        e->icon = (hd_icon)v;
+        e->icon_rect = (hd_rect){x + (cw - fs) / 2, y + pady, fs, fs};
+        e->text = vc_likert_word(c, v);
+        e->align = HD_ALIGN_CENTER;
+        e->text_rect = (hd_rect){x + padx, y + pady + fs + igap, cw - 2 * padx, ch - 2 * pady - fs - igap};
+        vc_fit(c, e->text, false, c->rtl, px, c->px_floor, e->text_rect.w, e->text_rect.h,
+               &e->text_px, &e->text_w, &e->text_h);
+        e->action = vc_act(c, HD_ACT_CHOOSE, 0, face_value[v]);
+    }
+    return y + ch;
+}
+
+static int yesno(vctx *c, const qinfo *qi, hd_rect a, int y, float s)
+{
+    int bw = (a.w - c->gap) / 2;
+    int cap = vc_u(c, 300);
+    if (bw > cap)
+        bw = cap;
+    int px = vc_px(c, c->px_head, s);
+    static const char *const val[2] = {"yes", "no"};
+    const char *label[2] = {vc_ui(c, HD_N_("Yes")), vc_ui(c, HD_N_("No"))};
+    vbtn b[2];
+    int h = c->tap + c->tap / 2; /* big: 96u */
+    for (int i = 0; i < 2; i++) {
+        bool sel = has_value(c, qi->q, val[i]);
+        b[i] = (vbtn){.id = i == 0 ? "choice.yes" : "choice.no", .role = HD_ROLE_CHOICE,
+                      .text = label[i], .icon = i == 0 ? HD_ICON_TICK : HD_ICON_CROSS,
+                      .style = sel ? VS_SELECTED : VS_CHOICE, .px = px, .bold = true,
+                      .action = vc_act(c, HD_ACT_CHOOSE, 0, val[i])};
+        int need = vc_button_need_h(c, &b[i], bw, px, h);
+        if (need > h)
+            h = need;
+    }
+    for (int i = 0; i < 2; i++)
+        vc_button(c, &b[i], (hd_rect){a.x + i * (bw + c->gap), y, bw, h});
+    return y + h;
+}
+
+static int prefer_not(vctx *c, const qinfo *qi, hd_rect a, int y, float s)
+{
+    bool sel = has_value(c, qi->q, HD_PREFER_NOT);
+    int px = vc_px(c, c->px_button, s);
+    vbtn b = {.id = "choice." HD_PREFER_NOT, .role = HD_ROLE_CHOICE,
+              .text = vc_ui(c, HD_N_("Prefer not to say")),
+              .icon = sel ? HD_ICON_TICK : HD_ICON_NONE, .icon_space = true,
+              .style = sel ? VS_SELECTED : VS_QUIET, .px = px, .align = HD_ALIGN_START,
+              .align_set = true, .action = vc_act(c, HD_ACT_CHOOSE, 0, HD_PREFER_NOT)};
+    int w = c->portrait ? a.w : (a.w - c->gap) / 2;
+    int h = vc_button_need_h(c, &b, w, px, c->tap);
+    vc_button(c, &b, (hd_rect){a.x, y, w, h});
+    return y + h;
+}
+
+/* The question text and its answers (or, for typed answers, the text only). */
+static int q_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    const qinfo *qi = arg;
+    const hd_question *qq = qi->qq;
+    char id[HD_ID_MAX];
+    snprintf(id, sizeof id, "question.%s", qq->id);
+    int px = vc_px(c, qq->type == HD_Q_INFO ? c->px_title : c->px_head, s);
+    hd_elem *e = vc_text(c, id, a.x, a.y, a.w, qi->text, px, true, HD_ALIGN_START, c->th->text,
+                         c->rtl);
+    int y = e->rect.y + e->rect.h;
+    switch (qq->type) {
+    case HD_Q_SINGLE:
+    case HD_Q_MULTI:
+        if (qq->type == HD_Q_MULTI) {
+            /* "Choose all that fit", unless the question says so itself */
+            const char *hint = vc_ui(c, HD_N_("Choose all that fit"));
+            if (!strstr(qi->text, hint)) {
+                e = vc_text(c, "hint", a.x, y + c->sgap, a.w, hint, vc_px(c, c->px_body, s),
+                            false, HD_ALIGN_START, c->th->muted, c->rtl);
+                y = e->rect.y + e->rect.h;
+            }
+        }
+        y = choices(c, qi, a, y + c->gap, s);
+        break;
+    case HD_Q_LIKERT5: y = faces(c, qi, a, y + c->gap, s); break;
+    case HD_Q_YESNO: y = yesno(c, qi, a, y + c->gap, s); break;
+    case HD_Q_NUMBER:
+        if (qq->has_min && qq->has_max) {
+            char lo[24], hi[24];
+            snprintf(lo, sizeof lo, "%ld", qq->min);
+            snprintf(hi, sizeof hi, "%ld", qq->max);
+            const char *h = vc_fmt(c, HD_N_("Please enter a number from %ld to %ld"), lo, hi);
+            e = vc_text(c, "hint", a.x, y + c->sgap, a.w, h, vc_px(c, c->px_body, s), false,
+                        HD_ALIGN_START, c->th->muted, c->rtl);
+            y = e->rect.y + e->rect.h;
+        }
+        break;
+    default: break;
+    }
+    if (qq->sensitive && qq->type != HD_Q_INFO)
+        y = prefer_not(c, qi, a, y + c->gap, s);
+    return y - a.y;
+}
+
+/* How much of the draft fits the input box: the whole text, or its end
+ * after an ellipsis (what was typed last is what matters while typing). */
+static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
+{
+    hd_rect tr = e->text_rect;
+    int tw, th, px = base;
+    /* the largest size at which one line fits the box */
+    for (;;) {
+        vc_measure(c, "M", px, false, 0, e->rtl, &tw, &th);
+        if (th <= tr.h || px <= c->px_floor)
+            break;
+        px -= px / 12 > 1 ? px / 12 : 1;
+        if (px < c->px_floor)
+            px = c->px_floor;
+    }
+    if (th > tr.h)
+        return; /* a box this low cannot show text (never at the panel sizes) */
+    vc_measure(c, draft, px, false, tr.w, e->rtl, &tw, &th);
+    if (th <= tr.h && tw <= tr.w) {
+        e->text = draft;
+        e->text_px = px;
+        e->text_w = tw;
+        e->text_h = th;
+        return;
+    }
+    /* The smallest start offset whose tail (after "…") fits. */
+    int ew, eh;
+    vc_measure(c, "\xE2\x80\xA6", px, false, tr.w, e->rtl, &ew, &eh);
+    size_t lo = 0, hi = strlen(draft);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        while (mid < hi && ((unsigned char)draft[mid] & 0xC0) == 0x80)
+            mid++; /* a code point's start */
+        if (mid >= hi)
+            break;
+        vc_measure(c, draft + mid, px, false, tr.w - ew, e->rtl, &tw, &th);
+        if (th <= tr.h && tw <= tr.w - ew)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    while (draft[hi] && ((unsigned char)draft[hi] & 0xC0) == 0x80)
+        hi++;
+    e->text = hd_dlist_printf(c->dl, "\xE2\x80\xA6%s", draft + hi);
+    e->text_px = px;
+    vc_measure(c, e->text, px, false, tr.w, e->rtl, &e->text_w, &e->text_h);
+}
+
+/* The direction of typed text from its first strong letter: what was
+ * typed decides, not the screen (an English name typed on an Urdu screen
+ * reads left to right). No strong letter yet: the screen's direction. */
+static bool typed_rtl(const char *s, bool fallback)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        int n;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0 && p[1]) {
+            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            n = 3;
+        } else {
+            p++;
+            continue;
+        }
+        p += n;
+        if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF))
+            return true; /* Hebrew, Arabic, Syriac, Thaana, NKo ... */
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F) ||
+            (cp >= 0x0900 && cp <= 0x0DFF) || (cp >= 0x0370 && cp <= 0x052F))
+            return false; /* Latin, Greek, Cyrillic, Indic */
+    }
+    return fallback;
+}
+
+static void input_box(vctx *c, const qinfo *qi, hd_rect r)
+{
+    const char *draft = c->fl->answers[qi->q].value;
+    if (!draft)
+        draft = "";
+    bool number = qi->qq->type == HD_Q_NUMBER;
+    hd_elem *e = vc_add(c, "input", HD_ROLE_INPUT);
+    e->draw = HD_DRAW_BOX;
+    e->rect = r;
+    e->radius = c->radius;
+    vc_style(c, e, VS_INPUT);
+    /* Typed phone numbers, emails and numbers are left-to-right even in
+     * Arabic or Urdu; free text follows the language. */
+    bool ltr_field = number || qi->qq->type == HD_Q_PHONE || qi->qq->type == HD_Q_EMAIL;
+    e->rtl = ltr_field ? false : typed_rtl(draft, c->rtl);
+    e->align = number ? HD_ALIGN_CENTER : HD_ALIGN_START;
+    int p = vc_u(c, 10);
+    e->text_rect = (hd_rect){r.x + c->pad, r.y + p, r.w - 2 * c->pad, r.h - 2 * p};
+    if (ltr_field && c->rtl) {
+        /* the box still mirrors with the screen; its text stays LTR */
+    }
+    if (!*draft) {
+        /* An empty box says what it is for; the hint is decoration, so the
+         * layout dump shows the input as empty. */
+        if (number)
+            return; /* the hint above the box says what to type */
+        const char *ph = vc_ui(c, HD_N_("Type your answer here"));
+        int px, tw, th;
+        if (!vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, e->text_rect.w,
+                    e->text_rect.h, &px, &tw, &th))
+            return; /* a small box beside the keyboard says enough by itself */
+        hd_elem *h = vc_add(c, NULL, HD_ROLE_NONE);
+        h->draw = HD_DRAW_TEXT;
+        h->text = ph;
+        h->text_px = px;
+        h->text_w = tw;
+        h->text_h = th;
+        h->fg = c->th->muted;
+        h->align = number ? HD_ALIGN_CENTER : HD_ALIGN_START;
+        h->rect = e->text_rect;
+        h->text_rect = e->text_rect;
+        return;
+    }
+    int base = number ? vc_u(c, 40 * c->ts) : c->px_body;
+    if (number) {
+        vc_fit(c, draft, true, false, base, c->px_floor, e->text_rect.w, e->text_rect.h,
+               &e->text_px, &e->text_w, &e->text_h);
+        e->text = draft;
+        e->bold = true;
+    } else {
+        input_text(c, e, draft, base);
+    }
+}
+
+/* The flow's gentle "Please enter a number ..." comes with the limits
+ * already printed in; it is said again here from the catalogue's template,
+ * so that it can be translated. */
+static const char *number_message(vctx *c, const hd_question *qq)
+{
+    char lo[24], hi[24];
+    snprintf(lo, sizeof lo, "%ld", qq->min);
+    snprintf(hi, sizeof hi, "%ld", qq->max);
+    if (qq->has_min && qq->has_max)
+        return vc_fmt(c, HD_N_("Please enter a number from %ld to %ld"), lo, hi);
+    if (qq->has_min)
+        return vc_fmt(c, HD_N_("Please enter a number of %ld or more"), lo, NULL);
+    if (qq->has_max)
+        return vc_fmt(c, HD_N_("Please enter a number of %ld or less"), hi, NULL);
+    return vc_ui(c, HD_N_("Please enter a whole number"));
+}
+
+/* Typed answers: question text, the input box and a keyboard or keypad. */
+static void typed(vctx *c, const qinfo *qi, hd_rect a)
+{
+    const hd_keyboard *kb = hd_keyboard_get(qi->qq->type, c->lang, c->fl->keyboard_page, false);
+    bool keypad = vc_keyboard_max_row(kb) <= 4;
+    bool number = qi->qq->type == HD_Q_NUMBER;
+    const char *msg = number && c->fl->message && !c->fl->store_failed ? number_message(c, qi->qq)
+                                                                       : NULL;
+    int msg_h = 0;
+    if (msg) {
+        int tw, th;
+        vc_measure(c, msg, c->px_body, false, keypad && !c->portrait ? a.w / 2 : a.w, c->rtl,
+                   &tw, &th);
+        msg_h = th;
+    }
+
+    if (keypad && !c->portrait) {
+        /* Landscape keypad: the question, the display and any message at the
+         * reading start; the keypad at the end, full height. */
+        int kw = a.w * 9 / 20;
+        int kcap = vc_u(c, 360);
+        if (kw > kcap)
+            kw = kcap;
+        hd_rect kr = {a.x + a.w - kw, a.y, kw, a.h};
+        int kh = vc_keyboard(c, kb, kr, false, true);
+        kr.y = a.y + (a.h - kh) / 2;
+        kr.h = kh;
+        vc_keyboard(c, kb, kr, true, true);
+        int lw = a.w - kw - 2 * c->gap;
+        int dh = vc_u(c, 72);
+        int y1 = a.y + a.h;
+        if (msg) {
+            hd_elem *m = vc_text(c, "message", a.x, 0, lw, msg, c->px_body, false,
+                                 HD_ALIGN_START, c->th->text, c->rtl);
+            m->rect.y = y1 - m->rect.h;
+            m->text_rect = m->rect;
+            y1 = m->rect.y - c->sgap;
+        }
+        input_box(c, qi, (hd_rect){a.x, y1 - dh, lw, dh});
+        y1 -= dh + c->gap;
+        vc_body(c, (hd_rect){a.x, a.y, lw, y1 - a.y}, q_body, (void *)qi);
+        return;
+    }
+
+    /* Heights, by priority: the keyboard's smallest keys, one line of
+     * input, room for the question (at least the scroll buttons); what is
+     * left goes to three lines of question, then a taller input box, then
+     * bigger keys, then the question again. */
+    /* A full keyboard spans the screen but for 8u each side: every unit of
+     * width is key width. */
+    int kx = keypad ? a.x : c->mtop, kw = keypad ? a.w : c->w - 2 * c->mtop;
+    int kmin = vc_keyboard_min_h(c, kb, kw, keypad);
+    int line = c->px_body * 13 / 10 + 1;
+    int in_min = number ? vc_u(c, 64) : line + 2 * vc_u(c, 10);
+    int in_max = number ? vc_u(c, 72) : c->portrait ? 3 * line + 2 * vc_u(c, 10) : in_min;
+    int body_min = c->tap;
+    int body_pref = 3 * (c->px_head * 13 / 10 + 1);
+    int room = a.h - (msg ? msg_h + c->sgap : 0) - c->sgap - c->gap;
+    bool band_mode = !c->portrait && !keypad && room < kmin + in_min + body_min;
+    if ((band_mode && a.h - kmin - c->gap < body_min) ||
+        (!band_mode && room < kmin + in_min + body_min)) {
+        /* A panel of unusual shape: keys narrower than 48u rather than a
+         * keyboard that does not fit. */
+        c->kb_tight = true;
+        kmin = vc_keyboard_min_h(c, kb, kw, keypad);
+        band_mode = !c->portrait && !keypad && room < kmin + in_min + body_min;
+    }
+    int khmax = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, 1 << 20}, false, keypad);
+    if (band_mode) {
+        /* Landscape with a full keyboard and little height: the question
+         * and the input box share one band above the keyboard. */
+        int band = a.h - kmin - c->gap;
+        int kh = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, kmin}, false, false);
+        vc_keyboard(c, kb, (hd_rect){kx, a.y + a.h - kh, kw, kh}, true, false);
+        int iw = (a.w - c->gap) * 2 / 5;
+        input_box(c, qi, (hd_rect){a.x + a.w - iw, a.y, iw, band});
+        vc_body(c, (hd_rect){a.x, a.y, a.w - iw - c->gap, band}, q_body, (void *)qi);
+        return;
+    }
+    int kh = kmin, in_h = in_min, body = room - kh - in_h;
+    if (body > body_pref) {
+        int d = body - body_pref < in_max - in_h ? body - body_pref : in_max - in_h;
+        in_h += d;
+        body -= d;
+    }
+    if (body > body_pref) {
+        int d = body - body_pref < khmax - kh ? body - body_pref : khmax - kh;
+        kh += d;
+        body -= d;
+    }
+    kh = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, kh}, false, keypad);
+    int ky = a.y + a.h - kh;
+    vc_keyboard(c, kb, (hd_rect){kx, ky, kw, kh}, true, keypad);
+    int y = ky - c->sgap;
+    if (msg) {
+        hd_elem *m = vc_text(c, "message", a.x, 0, a.w, msg, c->px_body, false, HD_ALIGN_START,
+                             c->th->text, c->rtl);
+        m->rect.y = y - m->rect.h;
+        m->text_rect = m->rect;
+        y = m->rect.y - c->sgap;
+    }
+    input_box(c, qi, (hd_rect){a.x, y - in_h, a.w, in_h});
+    y -= in_h + c->gap;
+    vc_body(c, (hd_rect){a.x, a.y, a.w, y - a.y}, q_body, (void *)qi);
+}
+
+void vc_screen_question(vctx *c)
+{
+    int q = hd_flow_current_question(c->fl);
+    const hd_question *qq = q >= 0 && q < c->sv->n_questions ? &c->sv->questions[q] : NULL;
+    bool number = qq && qq->type == HD_Q_NUMBER;
+    bool typed_q = qq && (number || qq->type == HD_Q_TEXT || qq->type == HD_Q_PHONE ||
+                          qq->type == HD_Q_EMAIL);
+    /* A keyboard needs the height: the top bar keeps to one row. */
+    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT | VT_PROGRESS | (typed_q ? VT_COMPACT : 0));
+    top = vc_banner(c, top, number ? NULL : c->fl->message);
+
+    vrow row = {.n_start = 2, .n_end = 2};
+    row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
+                          .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
+    row.start[1] = (vbtn){.id = "leave", .text = vc_ui(c, HD_N_("Leave")),
+                          .style = VS_QUIET, .action = vc_act(c, HD_ACT_LEAVE, 0, NULL)};
+    row.end[0] = (vbtn){.id = "skip", .text = vc_ui(c, HD_N_("Skip")), .style = VS_PLAIN,
+                        .action = vc_act(c, HD_ACT_SKIP, 0, NULL)};
+    row.end[1] = (vbtn){.id = "next", .text = vc_ui(c, HD_N_("Next")), .icon = HD_ICON_NEXT,
+                        .style = VS_PRIMARY, .bold = true,
+                        .action = vc_act(c, HD_ACT_NEXT, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    if (!qq)
+        return;
+
+    qinfo qi = {.q = q, .qq = qq, .text = vc_svf(c, qq->text, "question.%s", qq->id)};
+    hd_rect a = {c->margin, top + c->gap, c->w - 2 * c->margin, bottom - c->gap - top - c->gap};
+    switch (qq->type) {
+    case HD_Q_NUMBER:
+    case HD_Q_TEXT:
+    case HD_Q_PHONE:
+    case HD_Q_EMAIL: typed(c, &qi, a); break;
+    default: vc_body(c, a, q_body, &qi); break;
+    }
+}

@@ -1,0 +1,646 @@
+/* view_screens.c — every screen but the question: welcome, consent, tiers,
+ * review, thanks, support, still-there, and the two staff screens. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/view_priv.h"
+
+static hd_rect content_area(const vctx *c, int top, int bottom)
+{
+    return (hd_rect){c->margin, top + c->gap, c->w - 2 * c->margin, bottom - c->gap - top - c->gap};
+}
+
+/* Seconds left until deadline, and when that number next changes. */
+static int countdown(vctx *c, int64_t total_ms, float *frac)
+{
+    int64_t end = c->fl->screen_since_ms + total_ms;
+    int64_t left = end - c->now;
+    if (left < 0)
+        left = 0;
+    int secs = (int)((left + 999) / 1000);
+    *frac = total_ms > 0 ? (float)left / (float)total_ms : 0.0f;
+    if (secs > 0) {
+        int64_t change = end - (int64_t)(secs - 1) * 1000;
+        if (change < c->dl->next_change_ms)
+            c->dl->next_change_ms = change;
+    }
+    return secs;
+}
+
+/* The seconds left as a number and a bar running down, centred in band:
+ * outside the scrolling area so they are always in sight. A bare number
+ * needs no words (and no plural forms) in any language. */
+static void countdown_in(vctx *c, hd_rect band, int64_t total)
+{
+    float frac;
+    int secs = countdown(c, total, &frac);
+    const char *txt = hd_dlist_printf(c->dl, "%d", secs);
+    int bh = vc_u(c, 10);
+    int px, tw, th;
+    vc_fit(c, txt, true, false, c->px_head, c->px_floor, band.w, band.h - bh - c->sgap, &px,
+           &tw, &th);
+    int y = band.y + (band.h - (th + c->sgap + bh)) / 2;
+    hd_elem *e = vc_text(c, "countdown", band.x, y, band.w, txt, px, true, HD_ALIGN_CENTER,
+                         c->th->muted, false);
+    y = e->rect.y + e->rect.h + c->sgap;
+    int bw = band.w < vc_u(c, 320) ? band.w : vc_u(c, 320);
+    hd_elem *bar = vc_add(c, "countdown.bar", HD_ROLE_NONE);
+    bar->draw = HD_DRAW_BAR;
+    bar->rect = (hd_rect){band.x + (band.w - bw) / 2, y, bw, bh};
+    bar->fraction = frac;
+    bar->fg = c->th->bar_fill;
+    bar->bg = c->th->bar_track;
+    bar->radius = bh / 2;
+}
+
+/* ---- welcome --------------------------------------------------------------
+ * The survey's title, an invitation, and one big button per language, each
+ * named in its own script with the English name beneath. While nobody
+ * touches it, the invitation is shown in each language in turn (every 5 s)
+ * and that language's button is highlighted: movement slow enough to be calm,
+ * enough to say "this is for you too" to someone passing. */
+
+#define ATTRACT_MS 5000
+
+typedef struct welcome {
+    int hl; /* highlighted language */
+} welcome;
+
+static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    const welcome *wi = arg;
+    const hd_survey *sv = c->sv;
+    int y = a.y;
+    hd_elem *e = vc_text(c, "title", a.x, y, a.w, vc_sv(c, "survey.title", sv->title),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
+    y += e->rect.h + c->sgap;
+    const char *hl_lang = wi->hl >= 0 ? sv->languages[wi->hl] : c->lang;
+    const char *invite_id = HD_N_("Tell us what you think...");
+    const char *invite = c->t ? hd_i18n_ui(c->t, hl_lang, invite_id) : invite_id;
+    e = vc_text(c, "invite", a.x, y, a.w, invite, vc_px(c, c->px_head, s), false,
+                HD_ALIGN_CENTER, c->th->text, hd_lang_is_rtl(hl_lang));
+    y += e->rect.h + c->gap;
+
+    int n = sv->n_languages;
+    if (n < 1)
+        return y - a.y;
+    int maxcols = c->portrait ? 2 : 4;
+    if (n == 1)
+        maxcols = 1;
+    int cols = n < maxcols ? n : maxcols;
+    if (!c->portrait && n > 8)
+        cols = 5;
+    /* a column must hold each name on its line at least at the floor size */
+    int minw = vc_u(c, 140);
+    for (int i = 0; i < n; i++) {
+        const hd_lang_info *li = hd_lang_info_get(sv->languages[i]);
+        const char *names[2] = {li->native_name, li->english_name};
+        for (int k = 0; k < 2; k++) {
+            int tw, th;
+            vc_measure(c, names[k], c->px_floor, false, 0, li->rtl, &tw, &th);
+            if (tw + 2 * c->pad + 2 > minw)
+                minw = tw + 2 * c->pad + 2;
+        }
+    }
+    while (cols > 1 && (a.w - (cols - 1) * c->gap) / cols < minw)
+        cols--;
+    int cw = (a.w - (cols - 1) * c->gap) / cols;
+    int cap = vc_u(c, 260);
+    if (cw > cap)
+        cw = cap;
+    int rows = (n + cols - 1) / cols;
+    int px = vc_px(c, c->px_head, s);
+    vbtn b[32];
+    char ids[32][HD_ID_MAX];
+    int h = c->tap + c->tap / 4;
+    for (int i = 0; i < n && i < 32; i++) {
+        const hd_lang_info *li = hd_lang_info_get(sv->languages[i]);
+        bool same = strcmp(li->native_name, li->english_name) == 0;
+        snprintf(ids[i], sizeof ids[i], "lang.%s", sv->languages[i]);
+        b[i] = (vbtn){.id = ids[i],
+                      .text = same ? li->native_name
+                                   : hd_dlist_printf(c->dl, "%s\n%s", li->native_name,
+                                                     li->english_name),
+                      .style = i == wi->hl ? VS_HIGHLIGHT : VS_PLAIN, .px = px,
+                      .text_rtl_set = true, .text_rtl = li->rtl,
+                      .action = vc_act(c, HD_ACT_LANG, 0, sv->languages[i])};
+        int need = vc_button_need_h(c, &b[i], cw, px, h);
+        if (need > h)
+            h = need;
+    }
+    /* one size for every name: a calmer grid than each shrunk on its own */
+    int common = px;
+    for (int i = 0; i < n && i < 32; i++) {
+        int fpx, tw, th;
+        vc_fit(c, b[i].text, false, b[i].text_rtl, px, c->px_floor, cw - 2 * c->pad,
+               h - 2 * vc_u(c, 6), &fpx, &tw, &th);
+        if (fpx < common)
+            common = fpx;
+    }
+    for (int i = 0; i < n && i < 32; i++)
+        b[i].px = common;
+    for (int r = 0; r < rows; r++) {
+        int first = r * cols, m = n - first < cols ? n - first : cols;
+        int roww = m * cw + (m - 1) * c->gap;
+        int x = a.x + (a.w - roww) / 2;
+        for (int j = 0; j < m && first + j < 32; j++)
+            vc_button(c, &b[first + j], (hd_rect){x + j * (cw + c->gap), y, cw, h});
+        y += h + c->gap;
+    }
+    y -= c->gap;
+    if (c->ex->mode) {
+        /* Discreet: who is holding the device matters to the data, not to
+         * the participant. */
+        const char *mode = strcmp(c->ex->mode, "assisted") == 0
+                               ? vc_ui(c, HD_N_("With help"))
+                               : vc_ui(c, HD_N_("Without help"));
+        e = vc_text(c, "mode", a.x, y + c->gap, a.w, mode, vc_px(c, c->px_small, s), false,
+                    HD_ALIGN_END, c->th->muted, c->rtl);
+        y = e->rect.y + e->rect.h;
+    }
+    return y - a.y;
+}
+
+void vc_screen_welcome(vctx *c)
+{
+    int top = vc_top_bar(c, 0);
+    top = vc_banner(c, top, c->fl->message);
+    welcome wi = {.hl = -1};
+    int n = c->sv->n_languages;
+    if (n > 1) {
+        int64_t t = c->now < 0 ? 0 : c->now;
+        wi.hl = (int)((t / ATTRACT_MS) % n);
+        c->dl->next_change_ms = (t / ATTRACT_MS + 1) * ATTRACT_MS;
+    }
+    vc_body(c, content_area(c, top, c->h - c->mtop + c->gap), welcome_body, &wi);
+}
+
+/* ---- consent ---------------------------------------------------------------- */
+
+static int consent_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    (void)arg;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_sv(c, "survey.title", c->sv->title),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    e = vc_text(c, "consent", a.x, y, a.w, vc_sv(c, "survey.consent", c->sv->consent),
+                vc_px(c, c->px_head, s), false, HD_ALIGN_START, c->th->text, c->rtl);
+    return e->rect.y + e->rect.h - a.y;
+}
+
+void vc_screen_consent(vctx *c)
+{
+    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
+    top = vc_banner(c, top, c->fl->message);
+    vrow row = {.n_start = 1, .n_end = 1};
+    row.start[0] = (vbtn){.id = "leave", .text = vc_ui(c, HD_N_("No thanks")),
+                          .style = VS_QUIET, .action = vc_act(c, HD_ACT_LEAVE, 0, NULL)};
+    row.end[0] = (vbtn){.id = "next", .text = vc_ui(c, HD_N_("Start")), .icon = HD_ICON_NEXT,
+                        .style = VS_PRIMARY, .bold = true,
+                        .action = vc_act(c, HD_ACT_NEXT, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    vc_body(c, content_area(c, top, bottom), consent_body, NULL);
+}
+
+/* ---- tiers ------------------------------------------------------------------- */
+
+typedef struct tiers {
+    int idx[8];
+    int n;
+} tiers;
+
+static int tier_card_h(vctx *c, int t, int w, int tpx, int bpx)
+{
+    const hd_tier *tr = &c->sv->tiers[t];
+    int pad = vc_u(c, 16), tw, th, bw, bh;
+    vc_measure(c, vc_svf(c, tr->title, "tier.%s.title", tr->id), tpx, true, w - 2 * pad, c->rtl,
+               &tw, &th);
+    vc_measure(c, vc_svf(c, tr->blurb, "tier.%s.blurb", tr->id), bpx, false, w - 2 * pad,
+               c->rtl, &bw, &bh);
+    return pad + th + (bh ? c->sgap + bh : 0) + pad;
+}
+
+static void tier_card(vctx *c, int t, hd_rect r, int tpx, int bpx)
+{
+    const hd_tier *tr = &c->sv->tiers[t];
+    int pad = vc_u(c, 16);
+    char id[HD_ID_MAX];
+    snprintf(id, sizeof id, "tier.%s", tr->id);
+    hd_elem *e = vc_add(c, id, HD_ROLE_BUTTON);
+    e->draw = HD_DRAW_BOX;
+    e->rect = r;
+    e->radius = c->radius;
+    vc_style(c, e, VS_CARD);
+    e->action = vc_act(c, HD_ACT_TIER, t, NULL);
+    e->text = vc_svf(c, tr->title, "tier.%s.title", tr->id);
+    e->text_px = tpx;
+    e->bold = true;
+    e->align = HD_ALIGN_START;
+    vc_measure(c, e->text, tpx, true, r.w - 2 * pad, c->rtl, &e->text_w, &e->text_h);
+    e->text_rect = (hd_rect){r.x + pad, r.y + pad, r.w - 2 * pad, e->text_h};
+    const char *blurb = vc_svf(c, tr->blurb, "tier.%s.blurb", tr->id);
+    if (*blurb)
+        vc_text(c, NULL, r.x + pad, r.y + pad + e->text_h + c->sgap, r.w - 2 * pad, blurb, bpx,
+                false, HD_ALIGN_START, c->th->muted, c->rtl);
+}
+
+static int tiers_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    const tiers *ti = arg;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w,
+                         vc_ui(c, HD_N_("Choose how to take part")),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    int tpx = vc_px(c, c->px_head, s), bpx = vc_px(c, c->px_body, s);
+    int n = ti->n;
+    if (n == 0)
+        return y - c->gap - a.y;
+    /* Side by side when each card gets 200u, else stacked. */
+    int cols = c->portrait ? 1 : n;
+    while (cols > 1 && (a.w - (cols - 1) * c->gap) / cols < vc_u(c, 200))
+        cols--;
+    int cw = (a.w - (cols - 1) * c->gap) / cols;
+    if (cols == 1 && cw > vc_u(c, 640))
+        cw = vc_u(c, 640);
+    int ch = c->tap + c->tap / 2;
+    for (int i = 0; i < n; i++) {
+        int h = tier_card_h(c, ti->idx[i], cw, tpx, bpx);
+        if (h > ch)
+            ch = h;
+    }
+    for (int i = 0; i < n; i++) {
+        int col = i % cols, row = i / cols;
+        tier_card(c, ti->idx[i],
+                  (hd_rect){a.x + col * (cw + c->gap), y + row * (ch + c->gap), cw, ch}, tpx, bpx);
+    }
+    int rows = (n + cols - 1) / cols;
+    return y + rows * ch + (rows - 1) * c->gap - a.y;
+}
+
+void vc_screen_tiers(vctx *c)
+{
+    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
+    top = vc_banner(c, top, c->fl->message);
+    vrow row = {.n_start = 2};
+    row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
+                          .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
+    row.start[1] = (vbtn){.id = "leave", .text = vc_ui(c, HD_N_("Leave")),
+                          .style = VS_QUIET, .action = vc_act(c, HD_ACT_LEAVE, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    tiers ti = {.n = 0};
+    for (int i = 0; i < c->sv->n_tiers && ti.n < 8; i++) {
+        /* The group tier collects contact details that must be sealed for a
+         * coordinator: without their public key it is not offered. */
+        if (strcmp(c->sv->tiers[i].id, "group") == 0 && !c->fl->cfg.group_allowed)
+            continue;
+        ti.idx[ti.n++] = i;
+    }
+    vc_body(c, content_area(c, top, bottom), tiers_body, &ti);
+}
+
+/* ---- review ------------------------------------------------------------------- */
+
+const char *vc_answer_label(vctx *c, int q, bool *answered)
+{
+    const hd_question *qq = &c->sv->questions[q];
+    const char *v = c->fl->answers[q].value;
+    if (!v || !*v) {
+        *answered = false;
+        return vc_ui(c, HD_N_("Skipped"));
+    }
+    *answered = true;
+    if (strcmp(v, HD_PREFER_NOT) == 0)
+        return vc_ui(c, HD_N_("Prefer not to say"));
+    switch (qq->type) {
+    case HD_Q_SINGLE: {
+        int i = hd_question_find_choice(qq, v);
+        return i >= 0 ? vc_svf(c, qq->choices[i].text, "choice.%s.%s", qq->id, qq->choices[i].id)
+                      : v;
+    }
+    case HD_Q_MULTI: {
+        char buf[1024];
+        size_t o = 0;
+        buf[0] = '\0';
+        for (const char *p = v; *p;) {
+            const char *e = strchr(p, ' ');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char cid[128];
+            if (len < sizeof cid) {
+                memcpy(cid, p, len);
+                cid[len] = '\0';
+                int i = hd_question_find_choice(qq, cid);
+                const char *lab =
+                    i >= 0 ? vc_svf(c, qq->choices[i].text, "choice.%s.%s", qq->id, cid) : cid;
+                int n = snprintf(buf + o, sizeof buf - o, "%s%s", o ? ", " : "", lab);
+                if (n < 0 || (size_t)n >= sizeof buf - o)
+                    break;
+                o += (size_t)n;
+            }
+            if (!e)
+                break;
+            p = e + 1;
+        }
+        return hd_dlist_strdup(c->dl, buf);
+    }
+    case HD_Q_LIKERT5:
+        return v[0] >= '1' && v[0] <= '5' && !v[1] ? vc_likert_word(c, v[0] - '0') : v;
+    case HD_Q_YESNO:
+        return strcmp(v, "yes") == 0 ? vc_ui(c, HD_N_("Yes"))
+               : strcmp(v, "no") == 0 ? vc_ui(c, HD_N_("No"))
+                                      : v;
+    default: {
+        /* A long story is shown by its beginning: the row is for finding it. */
+        size_t len = strlen(v), cut = 160;
+        if (len <= cut)
+            return v;
+        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+            cut--;
+        return hd_dlist_printf(c->dl, "%.*s\xE2\x80\xA6", (int)cut, v);
+    }
+    }
+}
+
+static int review_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    (void)arg;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Check your answers")),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    int qpx = vc_px(c, c->px_body, s), apx = vc_px(c, c->px_body, s);
+    int pad = vc_u(c, 12), w = a.w;
+    for (int i = 0; i < c->fl->n_seq; i++) {
+        int q = c->fl->seq[i];
+        const hd_question *qq = &c->sv->questions[q];
+        if (qq->type == HD_Q_INFO || !hd_flow_visible(c->fl, q))
+            continue;
+        bool answered;
+        const char *ans = vc_answer_label(c, q, &answered);
+        const char *qt = vc_svf(c, qq->text, "question.%s", qq->id);
+        int qw, qh, aw, ah;
+        vc_measure(c, qt, qpx, false, w - 2 * pad, c->rtl, &qw, &qh);
+        vc_measure(c, ans, apx, answered, w - 2 * pad, c->rtl, &aw, &ah);
+        int h = pad + qh + vc_u(c, 4) + ah + pad;
+        if (h < c->tap)
+            h = c->tap;
+        char id[HD_ID_MAX];
+        snprintf(id, sizeof id, "review.%s", qq->id);
+        hd_elem *r = vc_add(c, id, HD_ROLE_BUTTON);
+        r->draw = HD_DRAW_BOX;
+        r->rect = (hd_rect){a.x, y, w, h};
+        r->radius = c->radius;
+        vc_style(c, r, VS_CARD);
+        r->action = vc_act(c, HD_ACT_REVIEW_EDIT, q, NULL);
+        r->text = qt;
+        r->text_px = qpx;
+        r->align = HD_ALIGN_START;
+        r->text_w = qw;
+        r->text_h = qh;
+        r->text_rect = (hd_rect){a.x + pad, y + pad, w - 2 * pad, qh};
+        vc_text(c, NULL, a.x + pad, y + pad + qh + vc_u(c, 4), w - 2 * pad, ans, apx, answered,
+                HD_ALIGN_START, answered ? c->th->st[VS_CARD].fg : c->th->muted, c->rtl);
+        y += h + c->sgap + vc_u(c, 4);
+    }
+    return y - c->sgap - vc_u(c, 4) - a.y;
+}
+
+void vc_screen_review(vctx *c)
+{
+    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
+    top = vc_banner(c, top, c->fl->message);
+    vrow row = {.n_start = 2, .n_end = 1};
+    row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
+                          .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
+    row.start[1] = (vbtn){.id = "withdraw", .text = vc_ui(c, HD_N_("Delete my answers")),
+                          .style = VS_QUIET, .action = vc_act(c, HD_ACT_WITHDRAW, 0, NULL)};
+    row.end[0] = (vbtn){.id = "send", .text = vc_ui(c, HD_N_("Send my answers")),
+                        .icon = HD_ICON_TICK, .style = VS_PRIMARY, .bold = true,
+                        .action = vc_act(c, HD_ACT_SEND, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    vc_body(c, content_area(c, top, bottom), review_body, NULL);
+}
+
+/* ---- thanks ---------------------------------------------------------------------- */
+
+static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    (void)arg;
+    /* After the group tier the promise is to be in touch; after the others,
+     * that the answers are kept and what they are for. */
+    bool group = c->fl->tier >= 0 && c->fl->tier < c->sv->n_tiers &&
+                 strcmp(c->sv->tiers[c->fl->tier].id, "group") == 0;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w,
+                         group ? vc_ui(c, HD_N_("Thank you. We will be in touch."))
+                               : vc_ui(c, HD_N_("Thank you")),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    if (!group) {
+        e = vc_text(c, "thanks", a.x, y, a.w, vc_ui(c, HD_N_("Your answers have been saved.")),
+                    vc_px(c, c->px_head, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
+        y = e->rect.y + e->rect.h + c->gap;
+    }
+    int t = hd_flow_offer_tier(c->fl);
+    if (t >= 0) {
+        const char *id = c->sv->tiers[t].id;
+        const char *offer = strcmp(id, "group") == 0
+                                ? vc_ui(c, HD_N_("Would you like to help shape this service?"))
+                                : vc_ui(c, HD_N_("Would you like to tell us more?"));
+        char eid[HD_ID_MAX];
+        snprintf(eid, sizeof eid, "more.%s", id);
+        int px = vc_px(c, c->px_button, s);
+        vbtn b = {.id = eid, .text = offer, .icon = HD_ICON_NEXT, .style = VS_PRIMARY,
+                  .bold = true, .px = px, .action = vc_act(c, HD_ACT_TIER, t, NULL)};
+        int bw = a.w < vc_u(c, 520) ? a.w : vc_u(c, 520);
+        int bh = vc_button_need_h(c, &b, bw, px, c->tap);
+        vc_button(c, &b, (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh});
+        y += bh + c->gap;
+    }
+    return y - c->gap - a.y;
+}
+
+void vc_screen_thanks(vctx *c)
+{
+    int top = vc_top_bar(c, VT_SUPPORT);
+    top = vc_banner(c, top, c->fl->message);
+    vrow row = {.n_end = 1};
+    row.end[0] = (vbtn){.id = "home", .text = vc_ui(c, HD_N_("Finish now")), .style = VS_PLAIN,
+                        .action = vc_act(c, HD_ACT_HOME, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    /* The countdown stays in sight beside "Finish now", never scrolled away. */
+    const hd_elem *home = hd_dlist_find(c->dl, "home");
+    countdown_in(c, (hd_rect){c->margin, bottom, home->rect.x - c->gap - c->margin, home->rect.h},
+                 c->fl->cfg.thanks_ms);
+    vc_body(c, content_area(c, top, bottom), thanks_body, NULL);
+}
+
+/* ---- still there ------------------------------------------------------------------ */
+
+static int still_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    (void)arg;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Are you still there?")),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    int px = vc_px(c, c->px_head, s);
+    vbtn b = {.id = "still-here", .text = vc_ui(c, HD_N_("I'm still here")), .icon = HD_ICON_TICK,
+              .style = VS_PRIMARY, .bold = true, .px = px,
+              .action = vc_act(c, HD_ACT_STILL_HERE, 0, NULL)};
+    int bw = a.w < vc_u(c, 420) ? a.w : vc_u(c, 420);
+    int bh = vc_button_need_h(c, &b, bw, px, 2 * c->tap);
+    vc_button(c, &b, (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh});
+    y += bh + c->gap;
+    e = vc_text(c, "message", a.x, y, a.w,
+                vc_ui(c, HD_N_("If not, we will delete your answers soon.")),
+                vc_px(c, c->px_body, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
+    return e->rect.y + e->rect.h - a.y;
+}
+
+void vc_screen_still_there(vctx *c)
+{
+    int top = vc_top_bar(c, 0);
+    int bh = c->tap;
+    int by = c->h - c->mtop - bh;
+    countdown_in(c, (hd_rect){c->margin, by, c->w - 2 * c->margin, bh},
+                 c->fl->cfg.reset_after_ms);
+    vc_body(c, content_area(c, top, by), still_body, NULL);
+}
+
+/* ---- support ------------------------------------------------------------------------ */
+
+static int support_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    (void)arg;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Need to talk to someone?")),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    e = vc_text(c, "support.text", a.x, y, a.w, vc_sv(c, "survey.support", c->sv->support),
+                vc_px(c, c->px_head, s), false, HD_ALIGN_START, c->th->text, c->rtl);
+    return e->rect.y + e->rect.h - a.y;
+}
+
+void vc_screen_support(vctx *c)
+{
+    int top = vc_top_bar(c, VT_LANGUAGE);
+    vrow row = {.n_start = 1};
+    row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
+                          .style = VS_PRIMARY, .bold = true,
+                          .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    vc_body(c, content_area(c, top, bottom), support_body, NULL);
+}
+
+/* ---- staff: PIN and admin ------------------------------------------------------------- */
+
+static int pin_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    (void)arg;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Staff PIN")),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    /* The PIN as dots: how many were typed, never which. */
+    char dots[HD_PIN_MAX * 4 + 1];
+    size_t n = strlen(c->fl->pin), o = 0;
+    for (size_t i = 0; i < n && o + 4 < sizeof dots; i++) {
+        memcpy(dots + o, i ? " \xE2\x80\xA2" : "\xE2\x80\xA2", i ? 4 : 3);
+        o += i ? 4 : 3;
+    }
+    dots[o] = '\0';
+    int dh = vc_u(c, 64);
+    hd_elem *d = vc_add(c, "pin", HD_ROLE_INPUT);
+    d->draw = HD_DRAW_BOX;
+    d->rect = (hd_rect){a.x, y, a.w, dh};
+    d->radius = c->radius;
+    vc_style(c, d, VS_INPUT);
+    d->rtl = false;
+    d->align = HD_ALIGN_CENTER;
+    d->text = hd_dlist_strdup(c->dl, dots);
+    d->text_rect = (hd_rect){a.x + c->pad, y + vc_u(c, 6), a.w - 2 * c->pad, dh - vc_u(c, 12)};
+    vc_fit(c, d->text, true, false, vc_u(c, 36), c->px_floor, d->text_rect.w, d->text_rect.h,
+           &d->text_px, &d->text_w, &d->text_h);
+    d->bold = true;
+    y += dh + c->gap;
+    const char *msg = c->fl->message ? vc_ui(c, c->fl->message)
+                      : c->fl->pin_wrong ? vc_ui(c, HD_N_("Wrong PIN"))
+                                         : NULL;
+    if (msg) {
+        e = vc_text(c, "message", a.x, y, a.w, msg, vc_px(c, c->px_body, s), true,
+                    HD_ALIGN_START, c->th->text, c->rtl);
+        y = e->rect.y + e->rect.h + c->gap;
+    }
+    return y - c->gap - a.y;
+}
+
+void vc_screen_admin_pin(vctx *c)
+{
+    int top = vc_top_bar(c, 0);
+    if (c->fl->store_failed)
+        top = vc_banner(c, top, NULL);
+    vrow row = {.n_start = 1, .n_end = 1};
+    row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("Cancel")), .style = VS_PLAIN,
+                          .action = vc_act(c, HD_ACT_CANCEL, 0, NULL)};
+    row.end[0] = (vbtn){.id = "next", .text = vc_ui(c, HD_N_("Done")), .icon = HD_ICON_NEXT,
+                        .style = VS_PRIMARY, .bold = true,
+                        .action = vc_act(c, HD_ACT_NEXT, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    hd_rect a = content_area(c, top, bottom);
+    const hd_keyboard *kb = hd_keyboard_get(HD_Q_NUMBER, c->lang, 0, true);
+    if (!c->portrait) {
+        int kw = a.w * 9 / 20;
+        if (kw > vc_u(c, 360))
+            kw = vc_u(c, 360);
+        hd_rect kr = {a.x + a.w - kw, a.y, kw, a.h};
+        int kh = vc_keyboard(c, kb, kr, false, true);
+        kr.y = a.y + (a.h - kh) / 2;
+        kr.h = kh;
+        vc_keyboard(c, kb, kr, true, true);
+        vc_body(c, (hd_rect){a.x, a.y, a.w - kw - 2 * c->gap, a.h}, pin_body, NULL);
+    } else {
+        int kmin = vc_keyboard_min_h(c, kb, a.w, true);
+        int room = a.h - c->gap - vc_u(c, 200);
+        int kh = vc_keyboard(c, kb, (hd_rect){a.x, 0, a.w, room < kmin ? kmin : room}, false, true);
+        vc_keyboard(c, kb, (hd_rect){a.x, a.y + a.h - kh, a.w, kh}, true, true);
+        vc_body(c, (hd_rect){a.x, a.y, a.w, a.h - kh - c->gap}, pin_body, NULL);
+    }
+}
+
+static int admin_body(vctx *c, hd_rect a, float s, void *arg)
+{
+    (void)arg;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Staff")),
+                         vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
+    int y = e->rect.y + e->rect.h + c->gap;
+    int px = vc_px(c, c->px_body, s);
+    e = vc_text(c, "admin.survey", a.x, y, a.w,
+                hd_dlist_printf(c->dl, "%s (%s %s)", vc_sv(c, "survey.title", c->sv->title),
+                                c->sv->id, c->sv->version),
+                px, false, HD_ALIGN_START, c->th->text, c->rtl);
+    y = e->rect.y + e->rect.h + c->sgap;
+    if (c->ex->venue) {
+        e = vc_text(c, "admin.venue", a.x, y, a.w,
+                    hd_dlist_printf(c->dl, "%s: %s", vc_ui(c, HD_N_("Venue")), c->ex->venue),
+                    px, false, HD_ALIGN_START, c->th->text, c->rtl);
+        y = e->rect.y + e->rect.h + c->sgap;
+    }
+    if (c->ex->mode) {
+        e = vc_text(c, "admin.mode", a.x, y, a.w,
+                    strcmp(c->ex->mode, "assisted") == 0 ? vc_ui(c, HD_N_("With help"))
+                                                         : vc_ui(c, HD_N_("Without help")),
+                    px,
+                    false, HD_ALIGN_START, c->th->text, c->rtl);
+        y = e->rect.y + e->rect.h + c->sgap;
+    }
+    return y - c->sgap - a.y;
+}
+
+void vc_screen_admin(vctx *c)
+{
+    int top = vc_top_bar(c, 0);
+    top = vc_banner(c, top, c->fl->message);
+    vrow row = {.n_start = 1, .n_end = 1};
+    row.start[0] = (vbtn){.id = "admin.quit", .text = vc_ui(c, HD_N_("Exit to desktop")),
+                          .style = VS_DANGER, .action = vc_act(c, HD_ACT_QUIT, 0, NULL)};
+    row.end[0] = (vbtn){.id = "admin.exit", .text = vc_ui(c, HD_N_("Back to the survey")),
+                        .icon = HD_ICON_NEXT, .style = VS_PRIMARY, .bold = true,
+                        .action = vc_act(c, HD_ACT_ADMIN_EXIT, 0, NULL)};
+    int bottom = vc_bottom_row(c, &row);
+    vc_body(c, content_area(c, top, bottom), admin_body, NULL);
+}
