@@ -36,7 +36,7 @@
 
 /* PRAGMA application_id of a heard database: "hear" in ASCII. Lets open tell
  * an unrelated SQLite file from a heard database of a newer version. */
-#define HD_APP_ID 0x68656172
+#define HD_APP_ID HD_STORE_APP_ID
 
 /* How long a write waits for another connection (a coordinator's sqlite3
  * shell, say) before HD_EBUSY. */
@@ -235,6 +235,11 @@ static hd_err map_rc(sqlite3 *db, int rc, int writing)
 hd_err hd_store_map_rc(hd_store *st, int rc, int writing)
 {
     return map_rc(st ? st->db : NULL, rc, writing);
+}
+
+hd_err hd_store_map_conn_rc(struct sqlite3 *db, int rc, int writing)
+{
+    return map_rc(db, rc, writing);
 }
 
 struct sqlite3 *hd_store_sqlite(hd_store *st) { return st->db; }
