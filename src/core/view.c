@@ -776,9 +776,9 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
     }
     /* 3. scroll, with up/down buttons in a column at the reading end; an
      * area lower than a button (only on panels of unusual shape) clips
-     * without them. Text that scrolls anyway is shown at its full size:
-     * shrinking only helps while it spares the scrolling. */
-    s = 1.0f;
+     * without them. The text stays at the smallest size tried (the floor,
+     * or where every text reached it): it was shrunk to spare scrolling,
+     * and at that size the least of it is out of sight. */
     hd_rect in = area;
     int col = c->tap + c->gap;
     bool buttons = area.h >= c->tap;

@@ -148,22 +148,38 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         y += h + c->gap;
     }
     y -= c->gap;
-    if (c->ex->mode) {
-        /* Discreet: who is holding the device matters to the data, not to
-         * the participant. */
-        const char *mode = strcmp(c->ex->mode, "assisted") == 0
-                               ? vc_ui(c, HD_N_("With help"))
-                               : vc_ui(c, HD_N_("Without help"));
-        e = vc_text(c, "mode", a.x, y + c->gap, a.w, mode, vc_px(c, c->px_small, s), false,
-                    HD_ALIGN_END, c->th->muted, c->rtl);
-        y = e->rect.y + e->rect.h;
-    }
     return y - a.y;
+}
+
+/* The mode, discreetly at the end of the top bar: who holds the device
+ * matters to the data, not to the participant. */
+static void welcome_mode(vctx *c)
+{
+    if (!c->ex->mode)
+        return;
+    const hd_elem *lt = hd_dlist_find(c->dl, "large-text");
+    if (!lt)
+        return;
+    int x0 = lt->rect.x + lt->rect.w + c->gap;
+    int x1 = c->rtl ? c->w - c->tap - c->gap : c->w - c->margin;
+    if (x1 - x0 < c->tap)
+        return;
+    const char *mode = strcmp(c->ex->mode, "assisted") == 0 ? vc_ui(c, HD_N_("With help"))
+                                                            : vc_ui(c, HD_N_("Without help"));
+    int px, tw, th;
+    if (!vc_fit(c, mode, false, c->rtl, c->px_small, c->px_floor, x1 - x0, c->tap, &px, &tw,
+                &th))
+        return;
+    hd_elem *e = vc_text(c, "mode", x0, 0, x1 - x0, mode, px, false, HD_ALIGN_END, c->th->muted,
+                         c->rtl);
+    e->rect.y = lt->rect.y + (lt->rect.h - e->rect.h) / 2;
+    e->text_rect = e->rect;
 }
 
 void vc_screen_welcome(vctx *c)
 {
     int top = vc_top_bar(c, 0);
+    welcome_mode(c);
     top = vc_banner(c, top, c->fl->message);
     welcome wi = {.hl = -1};
     int n = c->sv->n_languages;
