@@ -22,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
 #define FLOW_MSG_MAX 128
 
-static const char STORE_MSG[] = "Something went wrong. Please ask a member of staff.";
+static const char STORE_MSG[] = HD_N_("Something went wrong. Please ask a member of staff.");
 
 typedef struct flow_impl {
     hd_flow pub; /* first, so hd_flow * and flow_impl * convert */
@@ -165,13 +167,12 @@ static bool is_combining(unsigned cp)
 
 /* ---------------------------------------------------------------- survey helpers */
 
-/* The same rule as hd_question_max_length() in survey.c, kept here so the
- * flow does not depend on the parser's object file. */
+/* Code points a typed answer may hold (number drafts are bounded by digits
+ * instead, see number_digits). */
 static int max_len(const hd_question *q)
 {
-    if (q->max_length > 0)
-        return q->max_length;
-    return q->type == HD_Q_TEXT ? HD_TEXT_MAX_DEFAULT : HD_SHORT_MAX_DEFAULT;
+    int n = hd_question_max_length(q);
+    return n > 0 ? n : HD_SHORT_MAX_DEFAULT;
 }
 
 static bool is_typed(hd_qtype t)
@@ -401,7 +402,7 @@ hd_err hd_flow_open(const hd_survey *sv, const hd_flow_config *cfg, int64_t now_
         if (!f->answers[q].value)
             goto nomem;
         if (qq->contact)
-            scratch += 8 + 6 * (strlen(qq->id) + cap);
+            scratch += 24 + 12 * (strlen(qq->id) + cap); /* twice: field and answers */
         if (qq->n_choices > max_choices)
             max_choices = qq->n_choices;
     }
@@ -820,6 +821,14 @@ static void backspace(hd_flow *f, int64_t now)
     f->last_key_ms = now;
 }
 
+/* Sets message_id and its numbers (message itself is set by the caller). */
+static void set_message(hd_flow *f, const char *id, long a1, long a2)
+{
+    f->message_id = id;
+    f->message_args[0] = a1;
+    f->message_args[1] = a2;
+}
+
 /* Checks a number draft at NEXT. Returns false (and sets the message) when
  * it is not a whole number within range; otherwise writes it canonically. */
 static bool number_ok(flow_impl *im, int q)
@@ -846,15 +855,22 @@ static bool number_ok(flow_impl *im, int q)
     if (ok && ((qq->has_min && v < qq->min) || (qq->has_max && v > qq->max)))
         ok = false;
     if (!ok) {
-        if (qq->has_min && qq->has_max)
-            snprintf(im->msg, sizeof im->msg, "Please enter a number from %ld to %ld", qq->min,
-                     qq->max);
-        else if (qq->has_min)
-            snprintf(im->msg, sizeof im->msg, "Please enter a number of %ld or more", qq->min);
-        else if (qq->has_max)
-            snprintf(im->msg, sizeof im->msg, "Please enter a number of %ld or less", qq->max);
-        else
-            snprintf(im->msg, sizeof im->msg, "Please enter a whole number");
+        /* the msgid for the view to translate, and the English text */
+        char *m = im->msg;
+        size_t mc = sizeof im->msg;
+        if (qq->has_min && qq->has_max) {
+            set_message(f, HD_N_("Please enter a number from %ld to %ld"), qq->min, qq->max);
+            snprintf(m, mc, "Please enter a number from %ld to %ld", qq->min, qq->max);
+        } else if (qq->has_min) {
+            set_message(f, HD_N_("Please enter a number of %ld or more"), qq->min, 0);
+            snprintf(m, mc, "Please enter a number of %ld or more", qq->min);
+        } else if (qq->has_max) {
+            set_message(f, HD_N_("Please enter a number of %ld or less"), qq->max, 0);
+            snprintf(m, mc, "Please enter a number of %ld or less", qq->max);
+        } else {
+            set_message(f, HD_N_("Please enter a whole number"), 0, 0);
+            snprintf(m, mc, "%s", f->message_id);
+        }
         f->message = im->msg;
         return false;
     }
@@ -922,15 +938,12 @@ static void leave_question(flow_impl *im, enum move how, hd_effects *e, int64_t 
 
 /* ---------------------------------------------------------------- send */
 
-/* Appends s to the scratch JSON as a quoted, escaped string. */
-static bool json_str(hd_flow *f, size_t *n, const char *s)
+/* Appends s to the scratch JSON, escaped, without quotes. */
+static bool json_esc(hd_flow *f, size_t *n, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     size_t cap = (size_t)f->scratch_cap;
     char *b = f->scratch;
-    if (*n + 1 >= cap)
-        return false;
-    b[(*n)++] = '"';
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         char esc = 0;
         switch (*p) {
@@ -961,11 +974,16 @@ static bool json_str(hd_flow *f, size_t *n, const char *s)
             b[(*n)++] = (char)*p;
         }
     }
-    if (*n + 1 >= cap)
-        return false;
-    b[(*n)++] = '"';
     b[*n] = '\0';
     return true;
+}
+
+static bool json_raw(hd_flow *f, size_t *n, const char *s);
+
+/* Appends s as a quoted JSON string. */
+static bool json_str(hd_flow *f, size_t *n, const char *s)
+{
+    return json_raw(f, n, "\"") && json_esc(f, n, s) && json_raw(f, n, "\"");
 }
 
 static bool json_raw(hd_flow *f, size_t *n, const char *s)
@@ -978,30 +996,57 @@ static bool json_raw(hd_flow *f, size_t *n, const char *s)
     return true;
 }
 
-/* Builds {"<id>": "<answer>", ..., "language": "<lang>"} from the shown,
- * non-empty contact answers. Returns false when there are none. */
-static bool contact_json(hd_flow *f)
+/* Appends the shown, non-empty contact answers of type t (HD_Q_TYPE_COUNT_:
+ * every type) as JSON members: `"<key>": "<value>"`, where key is the
+ * question id, or field when given (several answers then join with a space
+ * into one member). Returns false when the scratch is too small. */
+static bool contact_members(hd_flow *f, size_t *n, hd_qtype t, const char *field, bool *any)
 {
-    size_t n = 0;
-    bool any = false, lang_taken = false;
-    memset(f->scratch, 0, (size_t)f->scratch_cap);
-    bool ok = json_raw(f, &n, "{");
-    for (int i = 0; i < f->n_seq && ok; i++) {
+    bool opened = false;
+    for (int i = 0; i < f->n_seq; i++) {
         int q = f->seq[i];
         const hd_question *qq = question(f, q);
         if (!qq->contact || !f->answers[q].value[0] || !hd_flow_visible(f, q))
             continue;
-        /* a question called "language" would repeat the key: it wins */
-        lang_taken = lang_taken || strcmp(qq->id, "language") == 0;
-        ok = (!any || json_raw(f, &n, ", ")) && json_str(f, &n, qq->id) &&
-             json_raw(f, &n, ": ") && json_str(f, &n, f->answers[q].value);
-        any = true;
+        if (t != HD_Q_TYPE_COUNT_ && qq->type != t)
+            continue;
+        bool ok;
+        if (field && opened) {
+            /* join into the string just written: reopen it before its closing quote */
+            (*n)--;
+            ok = json_raw(f, n, " ") && json_esc(f, n, f->answers[q].value) &&
+                 json_raw(f, n, "\"");
+        } else {
+            ok = (!*any || json_raw(f, n, ", ")) && json_str(f, n, field ? field : qq->id) &&
+                 json_raw(f, n, ": ") && json_str(f, n, f->answers[q].value);
+        }
+        if (!ok)
+            return false;
+        *any = true;
+        opened = true;
     }
-    if (ok && !lang_taken)
-        ok = json_raw(f, &n, ", ") && json_str(f, &n, "language") && json_raw(f, &n, ": ") &&
-             json_str(f, &n, f->lang);
-    ok = ok && json_raw(f, &n, "}");
-    return any && ok; /* the scratch is sized so that ok always holds */
+    return true;
+}
+
+/* Builds the contact record heard-sync contacts reads (docs/sync.md):
+ *   {"language": "<lang>", "name": "...", "phone": "...", "email": "...",
+ *    "answers": {"<question-id>": "<answer>", ...}}
+ * name joins the text answers, phone and email take those types; members
+ * without an answer are left out. Returns false when there are no answers. */
+static bool contact_json(hd_flow *f)
+{
+    size_t n = 0;
+    bool any = false, any_answer = false;
+    memset(f->scratch, 0, (size_t)f->scratch_cap);
+    bool ok = json_raw(f, &n, "{") && json_str(f, &n, "language") && json_raw(f, &n, ": ") &&
+              json_str(f, &n, f->lang);
+    any = true;
+    ok = ok && contact_members(f, &n, HD_Q_TEXT, "name", &any) &&
+         contact_members(f, &n, HD_Q_PHONE, "phone", &any) &&
+         contact_members(f, &n, HD_Q_EMAIL, "email", &any) &&
+         json_raw(f, &n, ", \"answers\": {") &&
+         contact_members(f, &n, HD_Q_TYPE_COUNT_, NULL, &any_answer) && json_raw(f, &n, "}}");
+    return any_answer && ok; /* the scratch is sized so that ok always holds */
 }
 
 static void send(flow_impl *im, hd_effects *e, int64_t now)
@@ -1072,6 +1117,7 @@ static void store_failed(flow_impl *im, const hd_action *act)
     im->last.n = 0;
     f->store_failed = true;
     f->message = STORE_MSG;
+    set_message(f, STORE_MSG, 0, 0);
 }
 
 /* ---------------------------------------------------------------- reduce */
@@ -1377,6 +1423,7 @@ hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act)
     if (!is_reply(act->kind)) {
         flow->last_input_ms = act->now_ms;
         flow->message = NULL; /* a message answers the last touch only */
+        set_message(flow, NULL, 0, 0);
     }
 
     dispatch(im, act, &e);
@@ -1386,8 +1433,10 @@ hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act)
         wrote = wrote || is_store_fx(e.fx[i].kind);
     if (wrote)
         flow->store_failed = false; /* a new attempt; a failure reports again */
-    if (flow->store_failed && !flow->message)
+    if (flow->store_failed && !flow->message) {
         flow->message = STORE_MSG;
+        set_message(flow, STORE_MSG, 0, 0);
+    }
     im->last = e;
     return e;
 }

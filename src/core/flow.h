@@ -175,6 +175,12 @@ typedef struct hd_flow {
     /* scratch for effect values that are not answer drafts (contact JSON) */
     char *scratch;
     int scratch_cap;
+
+    /* message as the kiosk msgid it was made from (may hold printf "%ld"s,
+     * filled from message_args in order), so the view can translate it:
+     * message is that msgid formatted in English. NULL when message is. */
+    const char *message_id;
+    long message_args[2];
 } hd_flow;
 
 /* Sets up a flow for sv (which must outlive it) on the welcome screen with

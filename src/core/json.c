@@ -815,7 +815,8 @@ hd_err hd_json_parse(const char *text, size_t len, hd_json_doc **out, hd_diag *d
     }
     /* Open the first block, sized so a typical file needs no second one
      * (nodes take about eight times the bytes of the text they describe). */
-    if (!arena_alloc(ps.doc, 0, len * 8 + 1024)) {
+    size_t hint = len < ((size_t)1 << 19) ? len * 8 + 1024 : (size_t)4 << 20;
+    if (!arena_alloc(ps.doc, 0, hint)) {
         fail_nomem(&ps);
     } else {
         skip_ws(&ps);

@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/flow.h"
@@ -832,8 +833,9 @@ static void test_group_sealing_exact(void **state)
     tap(HD_ACT_SEND);
     FX_N(2);
     fx_is(0, HD_FX_SEAL_CONTACT, NULL,
-          "{\"name\": \"Sam \\\"O\\\\\\n\xc5\x81\", \"phone\": \"+44 7700900123\", "
-          "\"language\": \"cy\"}");
+          "{\"language\": \"cy\", \"name\": \"Sam \\\"O\\\\\\n\xc5\x81\", "
+          "\"phone\": \"+44 7700900123\", \"answers\": {\"name\": \"Sam \\\"O\\\\\\n\xc5\x81\", "
+          "\"phone\": \"+44 7700900123\"}}");
     fx_end(1, HD_STATUS_COMPLETE);
     screen_is(HD_SCREEN_THANKS);
     assert_int_equal(hd_flow_offer_tier(F), -1); /* nothing above group */
@@ -929,6 +931,7 @@ static void test_store_failed_keeps_draft(void **state)
     at_question(FX_GP);
     assert_true(F->store_failed);
     assert_string_equal(F->message, "Something went wrong. Please ask a member of staff.");
+    assert_string_equal(F->message_id, F->message);
     assert_string_equal(draft(FX_GP), "4");
     assert_true(F->answers[FX_GP].dirty);
     tick_after(5000);
@@ -986,7 +989,8 @@ static void test_store_failed_on_send_keeps_contacts(void **state)
     assert_string_equal(draft(FX_NAME), "Ann");
     tap(HD_ACT_SEND);
     FX_N(2);
-    fx_is(0, HD_FX_SEAL_CONTACT, NULL, "{\"name\": \"Ann\", \"language\": \"en\"}");
+    fx_is(0, HD_FX_SEAL_CONTACT, NULL,
+          "{\"language\": \"en\", \"name\": \"Ann\", \"answers\": {\"name\": \"Ann\"}}");
     act(HD_ACT_STORE_FAILED, 1, NULL); /* sealed, then END failed */
     screen_is(HD_SCREEN_REVIEW);
     tap(HD_ACT_SEND);
@@ -1302,11 +1306,15 @@ static void test_number_keys_and_range(void **state)
     FX_N(0);
     at_question(FX_YEARS);
     assert_string_equal(F->message, "Please enter a number from 0 to 120");
+    assert_string_equal(F->message_id, "Please enter a number from %ld to %ld");
+    assert_int_equal(F->message_args[0], 0);
+    assert_int_equal(F->message_args[1], 120);
     tap(HD_ACT_BACK); /* nothing out of range is saved either way */
     FX_N(0);
     at_question(FX_YEARS);
     tap(HD_ACT_KEY_BACKSPACE);
     assert_null(F->message);
+    assert_null(F->message_id);
     tap(HD_ACT_NEXT);
     FX_N(1);
     fx_is(0, HD_FX_SAVE_ANSWER, "years", "12");
@@ -1336,6 +1344,7 @@ static void test_number_negative_and_unbounded(void **state)
     tap(HD_ACT_NEXT);
     FX_N(0);
     assert_string_equal(F->message, "Please enter a number from -40 to 50");
+    assert_int_equal(F->message_args[0], -40);
     key("41");
     tap(HD_ACT_NEXT);
     FX_N(0);
@@ -1353,6 +1362,7 @@ static void test_number_negative_and_unbounded(void **state)
     key("-");
     tap(HD_ACT_NEXT);
     assert_string_equal(F->message, "Please enter a whole number");
+    assert_string_equal(F->message_id, "Please enter a whole number");
     key("99999999999999999999999");
     assert_int_equal(strlen(draft(FX_YEARS)), 19);
     tap(HD_ACT_NEXT);
@@ -1544,6 +1554,256 @@ static void test_random_walk(void **state)
     }
 }
 
+/* ---------------------------------------------------------------- the example survey */
+
+/* assets/surveys/example.json, parsed by the real parser. */
+static hd_survey *EX;
+
+static int setup_example(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *json = tu_slurp(tu_src("assets/surveys/example.json"), &len);
+    if (!json)
+        return -1;
+    hd_diag d;
+    hd_diag_init(&d, "example.json");
+    hd_err err = hd_survey_parse(json, len, "example.json", &EX, &d);
+    free(json);
+    if (err != HD_OK)
+        return -1;
+    hd_flow_config cfg;
+    hd_flow_config_default(&cfg);
+    cfg.group_allowed = cfg.staff_allowed = true;
+    T = 1000000;
+    return hd_flow_open(EX, &cfg, T, &F) == HD_OK ? 0 : -1;
+}
+
+static int teardown_example(void **state)
+{
+    (void)state;
+    hd_flow_close(F);
+    hd_survey_free(EX);
+    F = NULL;
+    EX = NULL;
+    return 0;
+}
+
+static int qi(const char *id)
+{
+    int q = hd_survey_find_question(EX, id);
+    assert_true(q >= 0);
+    return q;
+}
+
+static void ex_fx(int i, hd_fx_kind kind, const char *qid, const char *value)
+{
+    assert_true(i < E.n);
+    assert_int_equal(E.fx[i].kind, kind);
+    assert_int_equal(E.fx[i].question, qid ? qi(qid) : -1);
+    if (value)
+        assert_string_equal(E.fx[i].value, value);
+    else
+        assert_null(E.fx[i].value);
+}
+
+static void ex_at(const char *id)
+{
+    screen_is(HD_SCREEN_QUESTION);
+    assert_string_equal(EX->questions[hd_flow_current_question(F)].id, id);
+}
+
+static void ex_count(int want)
+{
+    int i, n;
+    hd_flow_progress(F, &i, &n);
+    assert_int_equal(n, want);
+}
+
+static void test_example_quick_walk_through(void **state)
+{
+    (void)state;
+    start(hd_survey_find_tier(EX, "quick"));
+    ex_at("intro");
+    ex_count(11); /* how-easy, what-was-hard, got-interpreter hidden */
+    tap(HD_ACT_NEXT);
+    FX_N(0);
+    ex_at("last-service");
+    choose("doctor");
+    ex_count(12);
+    tap(HD_ACT_NEXT);
+    FX_N(1);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "last-service", "doctor");
+    ex_at("how-easy");
+    choose("2");
+    ex_count(13);
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "how-easy", "2");
+    ex_at("what-was-hard");
+    choose("travel");
+    choose("appointment");
+    choose("cost");
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "what-was-hard", "appointment travel cost");
+    choose("4");
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "respect", "4");
+    choose("yes");
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "needed-interpreter", "yes");
+    ex_at("got-interpreter");
+    choose("no");
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "got-interpreter", "no");
+    tap(HD_ACT_SKIP);
+    FX_N(0);
+    ex_at("about-intro");
+    tap(HD_ACT_NEXT);
+    choose("25-34");
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "age", "25-34");
+    choose(HD_PREFER_NOT);
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "gender", HD_PREFER_NOT);
+    tap(HD_ACT_SKIP);
+    ex_at("people-at-home");
+    key("25");
+    tap(HD_ACT_NEXT);
+    FX_N(0);
+    assert_string_equal(F->message, "Please enter a number from 1 to 20");
+    tap(HD_ACT_KEY_BACKSPACE);
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "people-at-home", "2");
+    choose(HD_PREFER_NOT);
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "long-illness", HD_PREFER_NOT);
+    screen_is(HD_SCREEN_REVIEW);
+
+    /* changing the first answer hides a chain of two questions */
+    act(HD_ACT_REVIEW_EDIT, qi("last-service"), NULL);
+    ex_at("last-service");
+    choose("none");
+    assert_false(hd_flow_visible(F, qi("how-easy")));
+    assert_false(hd_flow_visible(F, qi("what-was-hard")));
+    tap(HD_ACT_NEXT);
+    FX_N(3);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "last-service", "none");
+    ex_fx(1, HD_FX_DELETE_ANSWER, "how-easy", NULL);
+    ex_fx(2, HD_FX_DELETE_ANSWER, "what-was-hard", NULL);
+    screen_is(HD_SCREEN_REVIEW);
+    tap(HD_ACT_SEND);
+    FX_N(1);
+    ex_fx(0, HD_FX_END_SESSION, NULL, NULL);
+    assert_int_equal(E.fx[0].status, HD_STATUS_COMPLETE);
+    assert_int_equal(hd_flow_offer_tier(F), hd_survey_find_tier(EX, "story"));
+}
+
+static void test_example_story_then_group(void **state)
+{
+    (void)state;
+    start(hd_survey_find_tier(EX, "story"));
+    act(HD_ACT_LANG, 0, "bn");
+    ex_fx(0, HD_FX_SET_LANGUAGE, NULL, NULL);
+    while (hd_flow_current_question(F) != qi("what-happened"))
+        tap(HD_ACT_SKIP);
+    key("\xe0\xa6\x86\xe0\xa6\xae\xe0\xa6\xbf"); /* আমি */
+    tick_after(2000);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "what-happened", "\xe0\xa6\x86\xe0\xa6\xae\xe0\xa6\xbf");
+    tap(HD_ACT_NEXT);
+    FX_N(0); /* already saved */
+    key("Open later");
+    tap(HD_ACT_NEXT);
+    ex_fx(0, HD_FX_SAVE_ANSWER, "one-change", "Open later");
+    while (F->screen == HD_SCREEN_QUESTION)
+        tap(HD_ACT_SKIP);
+    tap(HD_ACT_SEND);
+    ex_fx(0, HD_FX_END_SESSION, NULL, NULL);
+    int group = hd_survey_find_tier(EX, "group");
+    assert_int_equal(hd_flow_offer_tier(F), group);
+    act(HD_ACT_TIER, group, NULL);
+    ex_fx(0, HD_FX_START_SESSION, NULL, NULL);
+    assert_string_equal(F->lang, "bn"); /* the language carries on; answers do not */
+    assert_string_equal(F->answers[qi("what-happened")].value, "");
+    ex_at("contact-intro");
+    tap(HD_ACT_NEXT);
+    key("Rina");
+    tap(HD_ACT_NEXT);
+    key("07700 900123");
+    tap(HD_ACT_NEXT);
+    key("rina@example.org");
+    tap(HD_ACT_NEXT);
+    FX_N(0);
+    screen_is(HD_SCREEN_REVIEW);
+    tap(HD_ACT_SEND);
+    FX_N(2);
+    ex_fx(0, HD_FX_SEAL_CONTACT, NULL,
+          "{\"language\": \"bn\", \"name\": \"Rina\", \"phone\": \"07700 900123\", "
+          "\"email\": \"rina@example.org\", \"answers\": {\"name\": \"Rina\", "
+          "\"phone\": \"07700 900123\", \"email\": \"rina@example.org\"}}");
+    ex_fx(1, HD_FX_END_SESSION, NULL, NULL);
+}
+
+/* A long random walk over the real survey: every value saved is one the
+ * survey accepts, contact answers never reach SAVE/DELETE, and no draft
+ * outgrows its buffer. Under ASan this also checks every effect value. */
+static void test_example_random_walk(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"1", "2", "3", "yes", "no", "doctor", "none",
+                                        "travel", "cost", "16-24", "woman", HD_PREFER_NOT,
+                                        "7", "25", "-", "Hi", "\xc3\xa9", "ar", "pl", "en"};
+    unsigned seed = 777;
+    int saves = 0;
+    for (int i = 0; i < 30000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        /* mostly what a participant does; now and then anything at all */
+        static const hd_act_kind usual[] = {HD_ACT_CHOOSE, HD_ACT_CHOOSE, HD_ACT_NEXT,
+                                            HD_ACT_NEXT,   HD_ACT_KEY,    HD_ACT_SKIP,
+                                            HD_ACT_BACK,   HD_ACT_TIER,   HD_ACT_SEND};
+        hd_act_kind k = (seed >> 20) % 3
+                            ? usual[(seed >> 8) % (sizeof usual / sizeof usual[0])]
+                            : (hd_act_kind)((seed >> 8) % HD_ACT_KIND_COUNT_);
+        seed = seed * 1103515245u + 12345u;
+        int num = k == HD_ACT_TIER ? (int)((seed >> 8) % 3)
+                                   : (int)((seed >> 8) % (unsigned)(EX->n_questions + 2)) - 1;
+        const char *str = words[(seed >> 16) % (sizeof words / sizeof words[0])];
+        if (k == HD_ACT_STORE_FAILED && (seed & 0x300))
+            k = HD_ACT_NEXT; /* failures, but not too many */
+        int cur = hd_flow_current_question(F);
+        if (k == HD_ACT_CHOOSE && cur >= 0 && (seed & 0x400)) {
+            /* mostly a value this question offers */
+            static const char *const likert[] = {"1", "2", "3", "4", "5"};
+            const hd_question *q = &EX->questions[cur];
+            unsigned r = seed >> 12;
+            if (q->n_choices > 0)
+                str = q->choices[r % (unsigned)q->n_choices].id;
+            else if (q->type == HD_Q_LIKERT5)
+                str = likert[r % 5];
+            else if (q->type == HD_Q_YESNO)
+                str = r % 2 ? "yes" : "no";
+        }
+        T += (seed >> 4) % 4000;
+        act(k, num, str);
+        for (int j = 0; j < E.n; j++) {
+            const hd_effect *x = &E.fx[j];
+            if (x->kind == HD_FX_SAVE_ANSWER || x->kind == HD_FX_DELETE_ANSWER) {
+                assert_true(x->question >= 0 && x->question < EX->n_questions);
+                assert_false(EX->questions[x->question].contact);
+            }
+            if (x->kind == HD_FX_SAVE_ANSWER) {
+                saves++;
+                if (!hd_question_accepts(&EX->questions[x->question], x->value))
+                    fail_msg("saved \"%s\" for %s", x->value, EX->questions[x->question].id);
+            }
+        }
+        for (int q = 0; q < EX->n_questions; q++)
+            assert_true((int)strlen(F->answers[q].value) < F->answers[q].cap);
+    }
+    if (saves < 150) /* the walk did reach the questions (295 with this seed) */
+        fail_msg("only %d saves", saves);
+    print_message("%d answers saved\n", saves);
+}
+
 int main(void)
 {
 #define T_(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1619,6 +1879,12 @@ int main(void)
         T_(test_toggles_scroll_keyboard),
         T_(test_every_touch_resets_idle),
         TA_(test_random_walk),
+        cmocka_unit_test_setup_teardown(test_example_quick_walk_through, setup_example,
+                                        teardown_example),
+        cmocka_unit_test_setup_teardown(test_example_story_then_group, setup_example,
+                                        teardown_example),
+        cmocka_unit_test_setup_teardown(test_example_random_walk, setup_example,
+                                        teardown_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,14 +217,26 @@ static void headers_say_language_charset_plurals_review(void **state)
 /* ------------------------------------------------------------------ */
 /* printf placeholders                                                  */
 
-/* Appends every printf conversion in s ("%d", "%02d", "%ld", "%s"; a
- * positional "%2$d" counts as "%d") to out as a space-separated sorted
- * list, so two strings can be compared as multisets. */
+/* Appends every placeholder in s to out as a space-separated sorted list, so
+ * two strings can be compared as multisets: printf conversions ("%d",
+ * "%02d", "%ld", "%s"; a positional "%2$d" counts as "%d") and the view's
+ * named ones ("{n}", "{total}"), which the translation may reorder but must
+ * keep. */
 static void conversions(const char *s, char *out, size_t cap)
 {
     char specs[32][16];
     int n = 0;
     for (const char *p = s; *p; p++) {
+        if (*p == '{') {
+            size_t k = 1;
+            while ((p[k] >= 'a' && p[k] <= 'z') || p[k] == '_')
+                k++;
+            if (p[k] == '}' && k > 1 && k < 14 && n < 32) {
+                snprintf(specs[n++], sizeof specs[0], "%.*s", (int)k + 1, p);
+                p += k;
+            }
+            continue;
+        }
         if (*p != '%')
             continue;
         if (p[1] == '%') {
@@ -269,6 +281,8 @@ static void conversions_are_counted(void **state)
     assert_string_equal(a, "%d %d ");
     conversions("%2$d از %1$d, 100%% %s %02d %ld", a, sizeof a);
     assert_string_equal(a, "%02d %d %d %ld %s ");
+    conversions("{total} میں سے {n} {not a placeholder} {}", a, sizeof a);
+    assert_string_equal(a, "{n} {total} ");
     conversions("no placeholders", a, sizeof a);
     assert_string_equal(a, "");
 }
