@@ -114,54 +114,31 @@ const char *vc_svf(const vctx *c, const char *source, const char *fmt, ...)
     return hd_i18n_survey(c->t, c->lang, ctx, source);
 }
 
-const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2)
+const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const char *v1,
+                      const char *k2, const char *v2)
 {
-    /* The catalogue uses printf conversions ("%d of %d", "%2$d ..."), but a
-     * translation is data from a file: it is never handed to printf. Each
-     * conversion takes the next (or the numbered) argument as text; a
-     * conversion without an argument prints nothing. */
+    /* Placeholders by name ("{n} of {total}"), never printf: a translation
+     * is data from a file, may reorder them, and cannot crash the kiosk. A
+     * placeholder the translation dropped is simply not shown. */
     const char *fmt = vc_ui(c, msgid);
-    const char *args[2] = {a1, a2};
     char out[512];
     size_t o = 0;
-    int next = 0;
     for (const char *p = fmt; *p && o + 1 < sizeof out;) {
-        if (*p != '%') {
+        const char *key = NULL, *val = NULL;
+        if (k1 && strncmp(p, k1, strlen(k1)) == 0)
+            key = k1, val = v1;
+        else if (k2 && strncmp(p, k2, strlen(k2)) == 0)
+            key = k2, val = v2;
+        if (key) {
+            size_t n = strlen(val);
+            if (o + n >= sizeof out)
+                n = sizeof out - 1 - o;
+            memcpy(out + o, val, n);
+            o += n;
+            p += strlen(key);
+        } else {
             out[o++] = *p++;
-            continue;
         }
-        p++;
-        if (*p == '%') {
-            out[o++] = *p++;
-            continue;
-        }
-        int pos = -1;
-        const char *q = p;
-        int num = 0;
-        while (*q >= '0' && *q <= '9')
-            num = num * 10 + (*q++ - '0');
-        if (*q == '$' && q > p) {
-            pos = num - 1;
-            p = q + 1;
-        }
-        bool zero = false;
-        while (*p == '0' || *p == '-' || *p == ' ' || *p == '+' || *p == '#')
-            zero |= *p++ == '0';
-        int width = 0;
-        while (*p >= '0' && *p <= '9')
-            width = width * 10 + (*p++ - '0');
-        while (*p && strchr("hlLqjzt", *p))
-            p++;
-        if (!*p)
-            break;
-        p++; /* the conversion letter */
-        int k = pos >= 0 ? pos : next++;
-        const char *v = k >= 0 && k < 2 && args[k] ? args[k] : "";
-        int len = (int)strlen(v);
-        for (int i = len; zero && i < width && o + 1 < sizeof out; i++)
-            out[o++] = '0';
-        for (int i = 0; i < len && o + 1 < sizeof out; i++)
-            out[o++] = v[i];
     }
     out[o] = '\0';
     return hd_dlist_strdup(c->dl, out);
@@ -483,7 +460,7 @@ static int progress_parts(vctx *c, const char **text, float *frac)
     char a[16], b[16];
     snprintf(a, sizeof a, "%d", idx);
     snprintf(b, sizeof b, "%d", count);
-    *text = vc_fmt(c, HD_N_("%d of %d"), a, b);
+    *text = vc_subst2(c, HD_N_("{n} of {total}"), "{n}", a, "{total}", b);
     *frac = (float)idx / (float)count;
     int tw, th;
     vc_measure(c, *text, c->px_body, true, 0, c->rtl, &tw, &th);
@@ -883,11 +860,14 @@ void vc_modal(vctx *c)
     int px0 = (c->w - pw) / 2, pad = vc_u(c, 24);
     int iw = pw - 2 * pad;
     const char *title = vc_ui(c, HD_N_("Delete your answers?"));
-    const char *body = vc_ui(c, HD_N_("Everything you have told us will be deleted."));
+    const char *body =
+        c->fl->confirm == HD_CONFIRM_WITHDRAW
+            ? vc_ui(c, HD_N_("Everything you told us in this visit will be deleted. Nothing is kept."))
+            : vc_ui(c, HD_N_("If you stop now, the answers you gave will be deleted. Nothing is kept."));
     vrow row = {.n_start = 1, .n_end = 1};
-    row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("Cancel")),
+    row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("No, go back")),
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_CANCEL, 0, NULL)};
-    row.end[0] = (vbtn){.id = "confirm", .text = vc_ui(c, HD_N_("Yes, delete")),
+    row.end[0] = (vbtn){.id = "confirm", .text = vc_ui(c, HD_N_("Yes, delete them")),
                         .icon = HD_ICON_CROSS, .style = VS_DANGER, .bold = true,
                         .action = vc_act(c, HD_ACT_CONFIRM, 0, NULL)};
     /* Measure, then centre the panel vertically. */

@@ -101,10 +101,10 @@ const char *vc_sv(const vctx *c, const char *ctx, const char *source);
 /* A survey string whose msgctxt is printf-built ("question.%s"). */
 const char *vc_svf(const vctx *c, const char *source, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* msgid translated, its printf-style conversions ("%d", "%ld", "%2$d",
- * "%02d") replaced by the texts a1, a2 in order (or by number); the result
+/* msgid translated, then every "{name}" k1/k2 replaced by v1/v2; the result
  * is in the arena. Safe whatever a translation holds. */
-const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2);
+const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const char *v1,
+                      const char *k2, const char *v2);
 
 void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool rtl, int *w,
                 int *h);
