@@ -144,6 +144,69 @@ const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const ch
     return hd_dlist_strdup(c->dl, out);
 }
 
+const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2)
+{
+    /* For msgids with printf conversions ("%ld", "%2$ld", "%02d"), such as
+     * the flow's messages. A translation is data from a file: it is never
+     * handed to printf. Each conversion takes the next (or the numbered)
+     * argument as text; one without an argument prints nothing. */
+    const char *fmt = vc_ui(c, msgid);
+    const char *args[2] = {a1, a2};
+    char out[512];
+    size_t o = 0;
+    int next = 0;
+    for (const char *p = fmt; *p && o + 1 < sizeof out;) {
+        if (*p != '%') {
+            out[o++] = *p++;
+            continue;
+        }
+        p++;
+        if (*p == '%') {
+            out[o++] = *p++;
+            continue;
+        }
+        int pos = -1, num = 0;
+        const char *q = p;
+        while (*q >= '0' && *q <= '9')
+            num = num * 10 + (*q++ - '0');
+        if (*q == '$' && q > p) {
+            pos = num - 1;
+            p = q + 1;
+        }
+        bool zero = false;
+        while (*p == '0' || *p == '-' || *p == ' ' || *p == '+' || *p == '#')
+            zero |= *p++ == '0';
+        int width = 0;
+        while (*p >= '0' && *p <= '9')
+            width = width * 10 + (*p++ - '0');
+        while (*p && strchr("hlLqjzt", *p))
+            p++;
+        if (!*p)
+            break;
+        p++; /* the conversion letter */
+        int k = pos >= 0 ? pos : next++;
+        const char *v = k >= 0 && k < 2 && args[k] ? args[k] : "";
+        int len = (int)strlen(v);
+        for (int i = len; zero && i < width && o + 1 < sizeof out; i++)
+            out[o++] = '0';
+        for (int i = 0; i < len && o + 1 < sizeof out; i++)
+            out[o++] = v[i];
+    }
+    out[o] = '\0';
+    return hd_dlist_strdup(c->dl, out);
+}
+
+const char *vc_flow_message(const vctx *c)
+{
+    if (c->fl->message_id) {
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%ld", c->fl->message_args[0]);
+        snprintf(b, sizeof b, "%ld", c->fl->message_args[1]);
+        return vc_fmt(c, c->fl->message_id, a, b);
+    }
+    return c->fl->message ? vc_ui(c, c->fl->message) : NULL;
+}
+
 void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool rtl, int *w,
                 int *h)
 {
@@ -658,10 +721,10 @@ int vc_top_bar(vctx *c, unsigned flags)
 int vc_banner(vctx *c, int y, const char *msg)
 {
     if (c->fl->store_failed)
-        msg = HD_N_("Something went wrong. Please ask a member of staff.");
+        msg = vc_ui(c, HD_N_("Something went wrong. Please ask a member of staff."));
     if (!msg)
         return y;
-    const char *s = vc_ui(c, msg);
+    const char *s = msg;
     int w = c->w - 2 * c->margin, padx = c->pad, pady = vc_u(c, 8);
     int px, tw, th;
     vc_fit(c, s, true, c->rtl, c->px_body, c->px_floor, w - 2 * padx, c->h / 4, &px, &tw, &th);

@@ -357,19 +357,18 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     }
 }
 
-/* The flow's gentle "Please enter a number ..." comes with the limits
- * printed in, which no catalogue can hold; with both limits it is said
- * again from the translated "A number from {min} to {max}", otherwise the
- * flow's words are shown (translated when a catalogue has them). */
+/* The flow's gentle "Please enter a number ..." in the screen's language.
+ * A flow that gives no msgid for it: with both limits it is said again
+ * from "A number from {min} to {max}", else the flow's words are shown. */
 static const char *number_message(vctx *c, const hd_question *qq)
 {
-    if (qq->has_min && qq->has_max) {
+    if (!c->fl->message_id && qq->has_min && qq->has_max) {
         char lo[24], hi[24];
         snprintf(lo, sizeof lo, "%ld", qq->min);
         snprintf(hi, sizeof hi, "%ld", qq->max);
         return vc_subst2(c, HD_N_("A number from {min} to {max}"), "{min}", lo, "{max}", hi);
     }
-    return vc_ui(c, c->fl->message);
+    return vc_flow_message(c);
 }
 
 /* Typed answers: question text, the input box and a keyboard or keypad. */
@@ -487,7 +486,7 @@ void vc_screen_question(vctx *c)
                           qq->type == HD_Q_EMAIL);
     /* A keyboard needs the height: the top bar keeps to one row. */
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT | VT_PROGRESS | (typed_q ? VT_COMPACT : 0));
-    top = vc_banner(c, top, number ? NULL : c->fl->message);
+    top = vc_banner(c, top, number ? NULL : vc_flow_message(c));
 
     vrow row = {.n_start = 2, .n_end = 2};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,

@@ -181,7 +181,7 @@ void vc_screen_welcome(vctx *c)
 {
     int top = vc_top_bar(c, 0);
     welcome_mode(c);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     welcome wi = {.hl = -1};
     int n = c->sv->n_languages;
     if (n > 1) {
@@ -208,7 +208,7 @@ static int consent_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_consent(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "leave", .text = vc_ui(c, HD_N_("No thanks")),
                           .style = VS_QUIET, .action = vc_act(c, HD_ACT_LEAVE, 0, NULL)};
@@ -297,7 +297,7 @@ static int tiers_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_tiers(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 2};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
@@ -426,7 +426,7 @@ static int review_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_review(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 2, .n_end = 1};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
@@ -481,7 +481,7 @@ static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_thanks(vctx *c)
 {
     int top = vc_top_bar(c, VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_end = 1};
     row.end[0] = (vbtn){.id = "home", .text = vc_ui(c, HD_N_("Finish now")), .style = VS_PLAIN,
                         .action = vc_act(c, HD_ACT_HOME, 0, NULL)};
@@ -579,7 +579,7 @@ static int pin_body(vctx *c, hd_rect a, float s, void *arg)
            &d->text_px, &d->text_w, &d->text_h);
     d->bold = true;
     y += dh + c->gap;
-    const char *msg = c->fl->message ? vc_ui(c, c->fl->message)
+    const char *msg = c->fl->message ? vc_flow_message(c)
                       : c->fl->pin_wrong ? vc_ui(c, HD_N_("Wrong PIN. Please try again."))
                                          : NULL;
     if (msg) {
@@ -653,7 +653,7 @@ static int admin_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_admin(vctx *c)
 {
     int top = vc_top_bar(c, 0);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "admin.quit", .text = vc_ui(c, HD_N_("Close the kiosk")),
                           .style = VS_DANGER, .action = vc_act(c, HD_ACT_QUIT, 0, NULL)};

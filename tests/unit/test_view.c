@@ -1179,11 +1179,25 @@ static void test_number_message(void **state)
         check_layout();
         const hd_elem *m = hd_dlist_find(&dl, "message");
         assert_non_null(m);
-        assert_string_equal(m->text, "A number from 1 to 20");
+        assert_string_equal(m->text, "Please enter a number from 1 to 20");
         const hd_elem *in = hd_dlist_find(&dl, "input");
         assert_string_equal(in->text, "40");
         assert_int_equal(in->role, HD_ROLE_INPUT);
     }
+    /* translated from the flow's msgid, the limits filled in without printf */
+    static const char po[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+                             "msgid \"Please enter a number from %ld to %ld\"\n"
+                             "msgstr \"Wpisz liczbę od %ld do %ld\"\n";
+    hd_i18n *t;
+    hd_diag d;
+    assert_int_equal(hd_i18n_open(&t), HD_OK);
+    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", po, sizeof po - 1, "pl.po", &d), HD_OK);
+    snprintf(fl->lang, sizeof fl->lang, "%s", "pl"); /* keeps the message, as a view of it */
+    hd_view_extra ex = {.now_ms = now};
+    hd_view(fl, t, &fake, &ex, 800, 480, &dl);
+    check_layout();
+    assert_string_equal(hd_dlist_find(&dl, "message")->text, "Wpisz liczbę od 1 do 20");
+    hd_i18n_close(t);
     hd_flow_close(fl);
     fl = NULL;
 }
