@@ -114,12 +114,42 @@ const char *vc_svf(const vctx *c, const char *source, const char *fmt, ...)
     return hd_i18n_survey(c->t, c->lang, ctx, source);
 }
 
+const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const char *v1,
+                      const char *k2, const char *v2)
+{
+    /* Placeholders by name ("{n} of {total}"), never printf: a translation
+     * is data from a file, may reorder them, and cannot crash the kiosk. A
+     * placeholder the translation dropped is simply not shown. */
+    const char *fmt = vc_ui(c, msgid);
+    char out[512];
+    size_t o = 0;
+    for (const char *p = fmt; *p && o + 1 < sizeof out;) {
+        const char *key = NULL, *val = NULL;
+        if (k1 && strncmp(p, k1, strlen(k1)) == 0)
+            key = k1, val = v1;
+        else if (k2 && strncmp(p, k2, strlen(k2)) == 0)
+            key = k2, val = v2;
+        if (key) {
+            size_t n = strlen(val);
+            if (o + n >= sizeof out)
+                n = sizeof out - 1 - o;
+            memcpy(out + o, val, n);
+            o += n;
+            p += strlen(key);
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    return hd_dlist_strdup(c->dl, out);
+}
+
 const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2)
 {
-    /* The catalogue uses printf conversions ("%d of %d", "%2$d ..."), but a
-     * translation is data from a file: it is never handed to printf. Each
-     * conversion takes the next (or the numbered) argument as text; a
-     * conversion without an argument prints nothing. */
+    /* For msgids with printf conversions ("%ld", "%2$ld", "%02d"), such as
+     * the flow's messages. A translation is data from a file: it is never
+     * handed to printf. Each conversion takes the next (or the numbered)
+     * argument as text; one without an argument prints nothing. */
     const char *fmt = vc_ui(c, msgid);
     const char *args[2] = {a1, a2};
     char out[512];
@@ -135,9 +165,8 @@ const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char 
             out[o++] = *p++;
             continue;
         }
-        int pos = -1;
+        int pos = -1, num = 0;
         const char *q = p;
-        int num = 0;
         while (*q >= '0' && *q <= '9')
             num = num * 10 + (*q++ - '0');
         if (*q == '$' && q > p) {
@@ -165,6 +194,17 @@ const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char 
     }
     out[o] = '\0';
     return hd_dlist_strdup(c->dl, out);
+}
+
+const char *vc_flow_message(const vctx *c)
+{
+    if (c->fl->message_id) {
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%ld", c->fl->message_args[0]);
+        snprintf(b, sizeof b, "%ld", c->fl->message_args[1]);
+        return vc_fmt(c, c->fl->message_id, a, b);
+    }
+    return c->fl->message ? vc_ui(c, c->fl->message) : NULL;
 }
 
 void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool rtl, int *w,
@@ -483,7 +523,7 @@ static int progress_parts(vctx *c, const char **text, float *frac)
     char a[16], b[16];
     snprintf(a, sizeof a, "%d", idx);
     snprintf(b, sizeof b, "%d", count);
-    *text = vc_fmt(c, HD_N_("%d of %d"), a, b);
+    *text = vc_subst2(c, HD_N_("{n} of {total}"), "{n}", a, "{total}", b);
     *frac = (float)idx / (float)count;
     int tw, th;
     vc_measure(c, *text, c->px_body, true, 0, c->rtl, &tw, &th);
@@ -681,10 +721,10 @@ int vc_top_bar(vctx *c, unsigned flags)
 int vc_banner(vctx *c, int y, const char *msg)
 {
     if (c->fl->store_failed)
-        msg = HD_N_("Something went wrong. Please ask a member of staff.");
+        msg = vc_ui(c, HD_N_("Something went wrong. Please ask a member of staff."));
     if (!msg)
         return y;
-    const char *s = vc_ui(c, msg);
+    const char *s = msg;
     int w = c->w - 2 * c->margin, padx = c->pad, pady = vc_u(c, 8);
     int px, tw, th;
     vc_fit(c, s, true, c->rtl, c->px_body, c->px_floor, w - 2 * padx, c->h / 4, &px, &tw, &th);
@@ -776,9 +816,9 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
     }
     /* 3. scroll, with up/down buttons in a column at the reading end; an
      * area lower than a button (only on panels of unusual shape) clips
-     * without them. Text that scrolls anyway is shown at its full size:
-     * shrinking only helps while it spares the scrolling. */
-    s = 1.0f;
+     * without them. The text stays at the smallest size tried (the floor,
+     * or where every text reached it): it was shrunk to spare scrolling,
+     * and at that size the least of it is out of sight. */
     hd_rect in = area;
     int col = c->tap + c->gap;
     bool buttons = area.h >= c->tap;
@@ -883,11 +923,14 @@ void vc_modal(vctx *c)
     int px0 = (c->w - pw) / 2, pad = vc_u(c, 24);
     int iw = pw - 2 * pad;
     const char *title = vc_ui(c, HD_N_("Delete your answers?"));
-    const char *body = vc_ui(c, HD_N_("Everything you have told us will be deleted."));
+    const char *body =
+        c->fl->confirm == HD_CONFIRM_WITHDRAW
+            ? vc_ui(c, HD_N_("Everything you told us in this visit will be deleted. Nothing is kept."))
+            : vc_ui(c, HD_N_("If you stop now, the answers you gave will be deleted. Nothing is kept."));
     vrow row = {.n_start = 1, .n_end = 1};
-    row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("Cancel")),
+    row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("No, go back")),
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_CANCEL, 0, NULL)};
-    row.end[0] = (vbtn){.id = "confirm", .text = vc_ui(c, HD_N_("Yes, delete")),
+    row.end[0] = (vbtn){.id = "confirm", .text = vc_ui(c, HD_N_("Yes, delete them")),
                         .icon = HD_ICON_CROSS, .style = VS_DANGER, .bold = true,
                         .action = vc_act(c, HD_ACT_CONFIRM, 0, NULL)};
     /* Measure, then centre the panel vertically. */

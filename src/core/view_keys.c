@@ -193,11 +193,6 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
              * screen's language; direction from the layout. */
             b.text_rtl_set = true;
             b.text_rtl = kb->rtl_script && k->act == HD_ACT_KEY; /* "?123" reads LTR */
-            if (!k->label && k->id && strcmp(k->id, "space") == 0) {
-                /* the space bar says what it is, in the screen's language */
-                b.text = vc_ui(c, HD_N_("Space"));
-                b.text_rtl = c->rtl;
-            }
             if (!k->label && k->id) {
                 if (strcmp(k->id, "backspace") == 0)
                     b.icon = HD_ICON_BACKSPACE;

@@ -192,8 +192,8 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
     case HD_Q_SINGLE:
     case HD_Q_MULTI:
         if (qq->type == HD_Q_MULTI) {
-            /* "Choose all that fit", unless the question says so itself */
-            const char *hint = vc_ui(c, HD_N_("Choose all that fit"));
+            /* the hint, unless the question says so itself */
+            const char *hint = vc_ui(c, HD_N_("Choose all that apply."));
             if (!strstr(qi->text, hint)) {
                 e = vc_text(c, "hint", a.x, y + c->sgap, a.w, hint, vc_px(c, c->px_body, s),
                             false, HD_ALIGN_START, c->th->muted, c->rtl);
@@ -209,7 +209,8 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
             char lo[24], hi[24];
             snprintf(lo, sizeof lo, "%ld", qq->min);
             snprintf(hi, sizeof hi, "%ld", qq->max);
-            const char *h = vc_fmt(c, HD_N_("Please enter a number from %ld to %ld"), lo, hi);
+            const char *h = vc_subst2(c, HD_N_("A number from {min} to {max}"), "{min}", lo,
+                                      "{max}", hi);
             e = vc_text(c, "hint", a.x, y + c->sgap, a.w, h, vc_px(c, c->px_body, s), false,
                         HD_ALIGN_START, c->th->muted, c->rtl);
             y = e->rect.y + e->rect.h;
@@ -327,9 +328,8 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     if (!*draft) {
         /* An empty box says what it is for; the hint is decoration, so the
          * layout dump shows the input as empty. */
-        if (number)
-            return; /* the hint above the box says what to type */
-        const char *ph = vc_ui(c, HD_N_("Type your answer here"));
+        const char *ph =
+            vc_ui(c, number ? HD_N_("Type a number") : HD_N_("Type your answer here"));
         int px, tw, th;
         if (!vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, e->text_rect.w,
                     e->text_rect.h, &px, &tw, &th))
@@ -357,21 +357,18 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     }
 }
 
-/* The flow's gentle "Please enter a number ..." comes with the limits
- * already printed in; it is said again here from the catalogue's template,
- * so that it can be translated. */
+/* The flow's gentle "Please enter a number ..." in the screen's language.
+ * A flow that gives no msgid for it: with both limits it is said again
+ * from "A number from {min} to {max}", else the flow's words are shown. */
 static const char *number_message(vctx *c, const hd_question *qq)
 {
-    char lo[24], hi[24];
-    snprintf(lo, sizeof lo, "%ld", qq->min);
-    snprintf(hi, sizeof hi, "%ld", qq->max);
-    if (qq->has_min && qq->has_max)
-        return vc_fmt(c, HD_N_("Please enter a number from %ld to %ld"), lo, hi);
-    if (qq->has_min)
-        return vc_fmt(c, HD_N_("Please enter a number of %ld or more"), lo, NULL);
-    if (qq->has_max)
-        return vc_fmt(c, HD_N_("Please enter a number of %ld or less"), hi, NULL);
-    return vc_ui(c, HD_N_("Please enter a whole number"));
+    if (!c->fl->message_id && qq->has_min && qq->has_max) {
+        char lo[24], hi[24];
+        snprintf(lo, sizeof lo, "%ld", qq->min);
+        snprintf(hi, sizeof hi, "%ld", qq->max);
+        return vc_subst2(c, HD_N_("A number from {min} to {max}"), "{min}", lo, "{max}", hi);
+    }
+    return vc_flow_message(c);
 }
 
 /* Typed answers: question text, the input box and a keyboard or keypad. */
@@ -489,7 +486,7 @@ void vc_screen_question(vctx *c)
                           qq->type == HD_Q_EMAIL);
     /* A keyboard needs the height: the top bar keeps to one row. */
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT | VT_PROGRESS | (typed_q ? VT_COMPACT : 0));
-    top = vc_banner(c, top, number ? NULL : c->fl->message);
+    top = vc_banner(c, top, number ? NULL : vc_flow_message(c));
 
     vrow row = {.n_start = 2, .n_end = 2};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,

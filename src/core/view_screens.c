@@ -27,21 +27,22 @@ static int countdown(vctx *c, int64_t total_ms, float *frac)
     return secs;
 }
 
-/* The seconds left as a number and a bar running down, centred in band:
- * outside the scrolling area so they are always in sight. A bare number
- * needs no words (and no plural forms) in any language. */
-static void countdown_in(vctx *c, hd_rect band, int64_t total)
+/* "Back to the start in 7" and a bar running down, fitted and centred in
+ * band: outside the scrolling area so they are always in sight. */
+static void countdown_in(vctx *c, hd_rect band, const char *msgid, int64_t total)
 {
     float frac;
     int secs = countdown(c, total, &frac);
-    const char *txt = hd_dlist_printf(c->dl, "%d", secs);
+    char n[16];
+    snprintf(n, sizeof n, "%d", secs);
+    const char *txt = vc_subst2(c, msgid, "{n}", n, NULL, NULL);
     int bh = vc_u(c, 10);
     int px, tw, th;
-    vc_fit(c, txt, true, false, c->px_head, c->px_floor, band.w, band.h - bh - c->sgap, &px,
+    vc_fit(c, txt, false, c->rtl, c->px_body, c->px_floor, band.w, band.h - bh - c->sgap, &px,
            &tw, &th);
     int y = band.y + (band.h - (th + c->sgap + bh)) / 2;
-    hd_elem *e = vc_text(c, "countdown", band.x, y, band.w, txt, px, true, HD_ALIGN_CENTER,
-                         c->th->muted, false);
+    hd_elem *e = vc_text(c, "countdown", band.x, y, band.w, txt, px, false, HD_ALIGN_CENTER,
+                         c->th->muted, c->rtl);
     y = e->rect.y + e->rect.h + c->sgap;
     int bw = band.w < vc_u(c, 320) ? band.w : vc_u(c, 320);
     hd_elem *bar = vc_add(c, "countdown.bar", HD_ROLE_NONE);
@@ -75,7 +76,7 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
                          vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
     y += e->rect.h + c->sgap;
     const char *hl_lang = wi->hl >= 0 ? sv->languages[wi->hl] : c->lang;
-    const char *invite_id = HD_N_("Tell us what you think...");
+    const char *invite_id = HD_N_("Tell us what you think. It takes about 2 minutes.");
     const char *invite = c->t ? hd_i18n_ui(c->t, hl_lang, invite_id) : invite_id;
     e = vc_text(c, "invite", a.x, y, a.w, invite, vc_px(c, c->px_head, s), false,
                 HD_ALIGN_CENTER, c->th->text, hd_lang_is_rtl(hl_lang));
@@ -148,23 +149,39 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         y += h + c->gap;
     }
     y -= c->gap;
-    if (c->ex->mode) {
-        /* Discreet: who is holding the device matters to the data, not to
-         * the participant. */
-        const char *mode = strcmp(c->ex->mode, "assisted") == 0
-                               ? vc_ui(c, HD_N_("With help"))
-                               : vc_ui(c, HD_N_("Without help"));
-        e = vc_text(c, "mode", a.x, y + c->gap, a.w, mode, vc_px(c, c->px_small, s), false,
-                    HD_ALIGN_END, c->th->muted, c->rtl);
-        y = e->rect.y + e->rect.h;
-    }
     return y - a.y;
+}
+
+/* The mode, discreetly at the end of the top bar: who holds the device
+ * matters to the data, not to the participant. */
+static void welcome_mode(vctx *c)
+{
+    if (!c->ex->mode)
+        return;
+    const hd_elem *lt = hd_dlist_find(c->dl, "large-text");
+    if (!lt)
+        return;
+    int x0 = lt->rect.x + lt->rect.w + c->gap;
+    int x1 = c->rtl ? c->w - c->tap - c->gap : c->w - c->margin;
+    if (x1 - x0 < c->tap)
+        return;
+    const char *mode = strcmp(c->ex->mode, "assisted") == 0 ? vc_ui(c, HD_N_("With a helper"))
+                                                            : vc_ui(c, HD_N_("On your own"));
+    int px, tw, th;
+    if (!vc_fit(c, mode, false, c->rtl, c->px_small, c->px_floor, x1 - x0, c->tap, &px, &tw,
+                &th))
+        return;
+    hd_elem *e = vc_text(c, "mode", x0, 0, x1 - x0, mode, px, false, HD_ALIGN_END, c->th->muted,
+                         c->rtl);
+    e->rect.y = lt->rect.y + (lt->rect.h - e->rect.h) / 2;
+    e->text_rect = e->rect;
 }
 
 void vc_screen_welcome(vctx *c)
 {
     int top = vc_top_bar(c, 0);
-    top = vc_banner(c, top, c->fl->message);
+    welcome_mode(c);
+    top = vc_banner(c, top, vc_flow_message(c));
     welcome wi = {.hl = -1};
     int n = c->sv->n_languages;
     if (n > 1) {
@@ -191,7 +208,7 @@ static int consent_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_consent(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "leave", .text = vc_ui(c, HD_N_("No thanks")),
                           .style = VS_QUIET, .action = vc_act(c, HD_ACT_LEAVE, 0, NULL)};
@@ -248,7 +265,7 @@ static int tiers_body(vctx *c, hd_rect a, float s, void *arg)
 {
     const tiers *ti = arg;
     hd_elem *e = vc_text(c, "title", a.x, a.y, a.w,
-                         vc_ui(c, HD_N_("Choose how to take part")),
+                         vc_ui(c, HD_N_("How much would you like to do?")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->gap;
     int tpx = vc_px(c, c->px_head, s), bpx = vc_px(c, c->px_body, s);
@@ -280,7 +297,7 @@ static int tiers_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_tiers(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 2};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
@@ -306,7 +323,7 @@ const char *vc_answer_label(vctx *c, int q, bool *answered)
     const char *v = c->fl->answers[q].value;
     if (!v || !*v) {
         *answered = false;
-        return vc_ui(c, HD_N_("Skipped"));
+        return vc_ui(c, HD_N_("Not answered"));
     }
     *answered = true;
     if (strcmp(v, HD_PREFER_NOT) == 0)
@@ -365,7 +382,10 @@ static int review_body(vctx *c, hd_rect a, float s, void *arg)
     (void)arg;
     hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Check your answers")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
-    int y = e->rect.y + e->rect.h + c->gap;
+    int y = e->rect.y + e->rect.h + c->sgap;
+    e = vc_text(c, "hint", a.x, y, a.w, vc_ui(c, HD_N_("Tap an answer to change it.")),
+                vc_px(c, c->px_body, s), false, HD_ALIGN_START, c->th->muted, c->rtl);
+    y = e->rect.y + e->rect.h + c->gap;
     int qpx = vc_px(c, c->px_body, s), apx = vc_px(c, c->px_body, s);
     int pad = vc_u(c, 12), w = a.w;
     for (int i = 0; i < c->fl->n_seq; i++) {
@@ -406,7 +426,7 @@ static int review_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_review(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 2, .n_end = 1};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
@@ -424,17 +444,18 @@ void vc_screen_review(vctx *c)
 static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
 {
     (void)arg;
-    /* After the group tier the promise is to be in touch; after the others,
-     * that the answers are kept and what they are for. */
+    /* After the group tier there are no answers to speak of, only contact
+     * details: the thank-you alone. After the others, what happens next. */
     bool group = c->fl->tier >= 0 && c->fl->tier < c->sv->n_tiers &&
                  strcmp(c->sv->tiers[c->fl->tier].id, "group") == 0;
-    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w,
-                         group ? vc_ui(c, HD_N_("Thank you. We will be in touch."))
-                               : vc_ui(c, HD_N_("Thank you")),
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Thank you!")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->gap;
     if (!group) {
-        e = vc_text(c, "thanks", a.x, y, a.w, vc_ui(c, HD_N_("Your answers have been saved.")),
+        e = vc_text(c, "thanks", a.x, y, a.w,
+                    vc_ui(c, HD_N_("Your answers are saved. The people who run this service "
+                                   "will read them, together with everyone else's, to make it "
+                                   "better.")),
                     vc_px(c, c->px_head, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
         y = e->rect.y + e->rect.h + c->gap;
     }
@@ -460,7 +481,7 @@ static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_thanks(vctx *c)
 {
     int top = vc_top_bar(c, VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_end = 1};
     row.end[0] = (vbtn){.id = "home", .text = vc_ui(c, HD_N_("Finish now")), .style = VS_PLAIN,
                         .action = vc_act(c, HD_ACT_HOME, 0, NULL)};
@@ -468,7 +489,7 @@ void vc_screen_thanks(vctx *c)
     /* The countdown stays in sight beside "Finish now", never scrolled away. */
     const hd_elem *home = hd_dlist_find(c->dl, "home");
     countdown_in(c, (hd_rect){c->margin, bottom, home->rect.x - c->gap - c->margin, home->rect.h},
-                 c->fl->cfg.thanks_ms);
+                 HD_N_("Back to the start in {n}"), c->fl->cfg.thanks_ms);
     vc_body(c, content_area(c, top, bottom), thanks_body, NULL);
 }
 
@@ -489,7 +510,7 @@ static int still_body(vctx *c, hd_rect a, float s, void *arg)
     vc_button(c, &b, (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh});
     y += bh + c->gap;
     e = vc_text(c, "message", a.x, y, a.w,
-                vc_ui(c, HD_N_("If not, we will delete your answers soon.")),
+                vc_ui(c, HD_N_("If nobody taps, the answers so far are cleared for the next person.")),
                 vc_px(c, c->px_body, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
     return e->rect.y + e->rect.h - a.y;
 }
@@ -500,7 +521,7 @@ void vc_screen_still_there(vctx *c)
     int bh = c->tap;
     int by = c->h - c->mtop - bh;
     countdown_in(c, (hd_rect){c->margin, by, c->w - 2 * c->margin, bh},
-                 c->fl->cfg.reset_after_ms);
+                 HD_N_("Clearing in {n}"), c->fl->cfg.reset_after_ms);
     vc_body(c, content_area(c, top, by), still_body, NULL);
 }
 
@@ -558,8 +579,8 @@ static int pin_body(vctx *c, hd_rect a, float s, void *arg)
            &d->text_px, &d->text_w, &d->text_h);
     d->bold = true;
     y += dh + c->gap;
-    const char *msg = c->fl->message ? vc_ui(c, c->fl->message)
-                      : c->fl->pin_wrong ? vc_ui(c, HD_N_("Wrong PIN"))
+    const char *msg = c->fl->message ? vc_flow_message(c)
+                      : c->fl->pin_wrong ? vc_ui(c, HD_N_("Wrong PIN. Please try again."))
                                          : NULL;
     if (msg) {
         e = vc_text(c, "message", a.x, y, a.w, msg, vc_px(c, c->px_body, s), true,
@@ -577,7 +598,7 @@ void vc_screen_admin_pin(vctx *c)
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("Cancel")), .style = VS_PLAIN,
                           .action = vc_act(c, HD_ACT_CANCEL, 0, NULL)};
-    row.end[0] = (vbtn){.id = "next", .text = vc_ui(c, HD_N_("Done")), .icon = HD_ICON_NEXT,
+    row.end[0] = (vbtn){.id = "next", .text = vc_ui(c, HD_N_("OK")), .icon = HD_ICON_NEXT,
                         .style = VS_PRIMARY, .bold = true,
                         .action = vc_act(c, HD_ACT_NEXT, 0, NULL)};
     int bottom = vc_bottom_row(c, &row);
@@ -605,7 +626,7 @@ void vc_screen_admin_pin(vctx *c)
 static int admin_body(vctx *c, hd_rect a, float s, void *arg)
 {
     (void)arg;
-    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Staff")),
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Staff mode")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->gap;
     int px = vc_px(c, c->px_body, s);
@@ -616,15 +637,13 @@ static int admin_body(vctx *c, hd_rect a, float s, void *arg)
     y = e->rect.y + e->rect.h + c->sgap;
     if (c->ex->venue) {
         e = vc_text(c, "admin.venue", a.x, y, a.w,
-                    hd_dlist_printf(c->dl, "%s: %s", vc_ui(c, HD_N_("Venue")), c->ex->venue),
+                    vc_subst2(c, HD_N_("Venue: {venue}"), "{venue}", c->ex->venue, NULL, NULL),
                     px, false, HD_ALIGN_START, c->th->text, c->rtl);
         y = e->rect.y + e->rect.h + c->sgap;
     }
     if (c->ex->mode) {
         e = vc_text(c, "admin.mode", a.x, y, a.w,
-                    strcmp(c->ex->mode, "assisted") == 0 ? vc_ui(c, HD_N_("With help"))
-                                                         : vc_ui(c, HD_N_("Without help")),
-                    px,
+                    vc_subst2(c, HD_N_("Mode: {mode}"), "{mode}", c->ex->mode, NULL, NULL), px,
                     false, HD_ALIGN_START, c->th->text, c->rtl);
         y = e->rect.y + e->rect.h + c->sgap;
     }
@@ -634,9 +653,9 @@ static int admin_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_admin(vctx *c)
 {
     int top = vc_top_bar(c, 0);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 1, .n_end = 1};
-    row.start[0] = (vbtn){.id = "admin.quit", .text = vc_ui(c, HD_N_("Exit to desktop")),
+    row.start[0] = (vbtn){.id = "admin.quit", .text = vc_ui(c, HD_N_("Close the kiosk")),
                           .style = VS_DANGER, .action = vc_act(c, HD_ACT_QUIT, 0, NULL)};
     row.end[0] = (vbtn){.id = "admin.exit", .text = vc_ui(c, HD_N_("Back to the survey")),
                         .icon = HD_ICON_NEXT, .style = VS_PRIMARY, .bold = true,

@@ -1116,7 +1116,7 @@ static void test_translated(void **state)
      * and "{n} of {total}" keeps its numbers in the translated order. */
     static const char ui_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
                                 "msgid \"Next\"\nmsgstr \"التالي\"\n\n"
-                                "msgid \"%d of %d\"\nmsgstr \"%2$d / %1$d\"\n\n"
+                                "msgid \"{n} of {total}\"\nmsgstr \"{total} / {n}\"\n\n"
                                 "msgid \"Very good\"\nmsgstr \"جيد جدا\"\n";
     static const char sv_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
                                 "msgctxt \"question.how-easy\"\n"
@@ -1143,7 +1143,7 @@ static void test_translated(void **state)
     assert_string_equal(hd_dlist_find(&dl, "face.1")->text, "Very bad"); /* untranslated */
     int idx, count;
     hd_flow_progress(fl, &idx, &count);
-    /* positional conversions: the translation put the total first */
+    /* placeholders by name: the translation put the total first */
     assert_string_equal(hd_dlist_find(&dl, "progress")->text, tu_fmt("%d / %d", count, idx));
     assert_true(hd_dlist_find(&dl, "next")->rtl);
     /* the language button names the language in use and offers the next */
@@ -1153,14 +1153,14 @@ static void test_translated(void **state)
     assert_string_equal(lb->action.str, "ur");
     /* a hostile translation is only text: never handed to printf */
     static const char ui_pl[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
-                                "msgid \"%d of %d\"\nmsgstr \"%s%s%n%d%d%d%9$s %05d %\"\n";
+                                "msgid \"{n} of {total}\"\nmsgstr \"{n}{n}{total}%s%n{x} {\"\n";
     assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", ui_pl, sizeof ui_pl - 1, "pl.po", &d),
                      HD_OK);
     act(HD_ACT_LANG, 0, "pl");
     hd_view(fl, t, &fake, &ex, 800, 480, &dl);
     check_layout();
     assert_string_equal(hd_dlist_find(&dl, "progress")->text,
-                        tu_fmt("%d%d 00000 ", idx, count));
+                        tu_fmt("%d%d%d%%s%%n{x} {", idx, idx, count));
     hd_i18n_close(t);
     hd_flow_close(fl);
     fl = NULL;
@@ -1184,6 +1184,20 @@ static void test_number_message(void **state)
         assert_string_equal(in->text, "40");
         assert_int_equal(in->role, HD_ROLE_INPUT);
     }
+    /* translated from the flow's msgid, the limits filled in without printf */
+    static const char po[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+                             "msgid \"Please enter a number from %ld to %ld\"\n"
+                             "msgstr \"Wpisz liczbę od %ld do %ld\"\n";
+    hd_i18n *t;
+    hd_diag d;
+    assert_int_equal(hd_i18n_open(&t), HD_OK);
+    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", po, sizeof po - 1, "pl.po", &d), HD_OK);
+    snprintf(fl->lang, sizeof fl->lang, "%s", "pl"); /* keeps the message, as a view of it */
+    hd_view_extra ex = {.now_ms = now};
+    hd_view(fl, t, &fake, &ex, 800, 480, &dl);
+    check_layout();
+    assert_string_equal(hd_dlist_find(&dl, "message")->text, "Wpisz liczbę od 1 do 20");
+    hd_i18n_close(t);
     hd_flow_close(fl);
     fl = NULL;
 }
