@@ -295,7 +295,7 @@ static const char *who(const char *kind, const char *id, char *buf, size_t cap)
 }
 
 /* Checks the session's fields; why says which and where. */
-static hd_err check_session(const sess *s, const char *name, long row, char *why, size_t cap)
+static hd_err check_session(const sess *s, const char *name, char *why, size_t cap)
 {
     const char *const *f = s->f;
     const char *bad = NULL;
@@ -325,15 +325,14 @@ static hd_err check_session(const sess *s, const char *name, long row, char *why
     if (!bad)
         return HD_OK;
     char w[80];
-    (void)row;
     return hd_sync_why(why, cap, HD_EPARSE, "%s: %s: %s", name, who("session", f[F_ID], w, sizeof w),
                        bad);
 }
 
 /* Reads the answers of session id from the device into s (sorted by
  * question id), checking each. */
-static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *name, long row,
-                           char *why, size_t cap)
+static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *name, char *why,
+                           size_t cap)
 {
     s->len = 0;
     s->n = 0;
@@ -358,7 +357,6 @@ static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *n
         if (bad) {
             sqlite3_reset(q);
             char w[80];
-            (void)row;
             return hd_sync_why(why, cap, HD_EPARSE, "%s: %s: an answer has %s", name,
                                who("session", s->f[F_ID], w, sizeof w), bad);
         }
@@ -543,9 +541,9 @@ static hd_err merge_sessions(merge_run *r)
             }
         }
         if (err == HD_OK)
-            err = check_session(&s, r->name, row, r->why, r->cap);
+            err = check_session(&s, r->name, r->why, r->cap);
         if (err == HD_OK)
-            err = read_answers(r->dev, qa, &s, r->name, row, r->why, r->cap);
+            err = read_answers(r->dev, qa, &s, r->name, r->why, r->cap);
         if (err != HD_OK)
             break;
         sqlite3_stmt *f = m->st[S_FIND];
@@ -607,9 +605,7 @@ static hd_err merge_contacts(merge_run *r)
                            sqlite3_errmsg(r->dev));
     hd_merge *m = r->m;
     hd_err err = HD_OK;
-    long row = 0;
     while (err == HD_OK && (rc = sqlite3_step(cs)) == SQLITE_ROW) {
-        row++;
         bool ok = true;
         const char *id = col_text(cs, 0, false, &ok);
         const char *sv = col_text(cs, 1, false, &ok);
