@@ -63,6 +63,10 @@ struct hd_anon {
     /* result */
     size_t supp[HD_ANON_MAX_COLS];
     uint32_t split_from, split_to, split_left;
+    /* the whole-column baseline, once computed for base_k */
+    int base_k;
+    size_t base_cost;
+    uint64_t base_mask;
 };
 
 /* ---- hashing ------------------------------------------------------- */
@@ -246,6 +250,7 @@ hd_err hd_anon_add(hd_anon *a, const uint32_t *codes)
 {
     if (a->ran)
         return HD_EINVAL;
+    a->base_k = 0; /* the data changes: forget a baseline computed before */
     for (int i = 0; i < a->m; i++)
         if (codes[i] == HD_ANON_STAR)
             return HD_EINVAL;
@@ -788,7 +793,31 @@ static int mask_ok(const hd_anon *a, size_t ninit, uint64_t mask, int k)
     return ok;
 }
 
+static size_t column_baseline(const hd_anon *a, int k, uint64_t *cols_mask);
+
 size_t hd_anon_column_baseline(const hd_anon *a, int k, uint64_t *cols_mask)
+{
+    if (a->base_k == k) {
+        if (cols_mask)
+            *cols_mask = a->base_mask;
+        return a->base_cost;
+    }
+    uint64_t mask = 0;
+    size_t cost = column_baseline(a, k, &mask);
+    if (cost != SIZE_MAX) {
+        /* The data never changes after hd_anon_run, so the answer keeps:
+         * a cache, not part of the table's meaning. */
+        hd_anon *w = (hd_anon *)a;
+        w->base_k = k;
+        w->base_cost = cost;
+        w->base_mask = mask;
+    }
+    if (cols_mask)
+        *cols_mask = mask;
+    return cost;
+}
+
+static size_t column_baseline(const hd_anon *a, int k, uint64_t *cols_mask)
 {
     size_t ninit = a->ran ? a->ninit : a->ncls;
     uint64_t full = a->m == 64 ? UINT64_MAX : ((uint64_t)1 << a->m) - 1;

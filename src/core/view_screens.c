@@ -27,25 +27,30 @@ static int countdown(vctx *c, int64_t total_ms, float *frac)
     return secs;
 }
 
-static int countdown_block(vctx *c, hd_rect a, int y, float s, const char *msgid, int64_t total)
+/* The seconds left as a number and a bar running down, centred in band:
+ * outside the scrolling area so they are always in sight. A bare number
+ * needs no words (and no plural forms) in any language. */
+static void countdown_in(vctx *c, hd_rect band, int64_t total)
 {
     float frac;
     int secs = countdown(c, total, &frac);
-    char n[16];
-    snprintf(n, sizeof n, "%d", secs);
-    const char *txt = vc_subst2(c, msgid, "{n}", n, NULL, NULL);
-    hd_elem *e = vc_text(c, "countdown", a.x, y, a.w, txt, vc_px(c, c->px_body, s), false,
-                         HD_ALIGN_CENTER, c->th->muted, c->rtl);
+    const char *txt = hd_dlist_printf(c->dl, "%d", secs);
+    int bh = vc_u(c, 10);
+    int px, tw, th;
+    vc_fit(c, txt, true, false, c->px_head, c->px_floor, band.w, band.h - bh - c->sgap, &px,
+           &tw, &th);
+    int y = band.y + (band.h - (th + c->sgap + bh)) / 2;
+    hd_elem *e = vc_text(c, "countdown", band.x, y, band.w, txt, px, true, HD_ALIGN_CENTER,
+                         c->th->muted, false);
     y = e->rect.y + e->rect.h + c->sgap;
-    int bw = a.w < vc_u(c, 320) ? a.w : vc_u(c, 320), bh = vc_u(c, 10);
+    int bw = band.w < vc_u(c, 320) ? band.w : vc_u(c, 320);
     hd_elem *bar = vc_add(c, "countdown.bar", HD_ROLE_NONE);
     bar->draw = HD_DRAW_BAR;
-    bar->rect = (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh};
+    bar->rect = (hd_rect){band.x + (band.w - bw) / 2, y, bw, bh};
     bar->fraction = frac;
     bar->fg = c->th->bar_fill;
     bar->bg = c->th->bar_track;
     bar->radius = bh / 2;
-    return y + bh;
 }
 
 /* ---- welcome --------------------------------------------------------------
@@ -70,7 +75,7 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
                          vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
     y += e->rect.h + c->sgap;
     const char *hl_lang = wi->hl >= 0 ? sv->languages[wi->hl] : c->lang;
-    const char *invite_id = HD_N_("Tell us what you think. It takes about 2 minutes.");
+    const char *invite_id = HD_N_("Tell us what you think...");
     const char *invite = c->t ? hd_i18n_ui(c->t, hl_lang, invite_id) : invite_id;
     e = vc_text(c, "invite", a.x, y, a.w, invite, vc_px(c, c->px_head, s), false,
                 HD_ALIGN_CENTER, c->th->text, hd_lang_is_rtl(hl_lang));
@@ -85,7 +90,18 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
     int cols = n < maxcols ? n : maxcols;
     if (!c->portrait && n > 8)
         cols = 5;
-    int minw = vc_u(c, 150);
+    /* a column must hold each name on its line at least at the floor size */
+    int minw = vc_u(c, 140);
+    for (int i = 0; i < n; i++) {
+        const hd_lang_info *li = hd_lang_info_get(sv->languages[i]);
+        const char *names[2] = {li->native_name, li->english_name};
+        for (int k = 0; k < 2; k++) {
+            int tw, th;
+            vc_measure(c, names[k], c->px_floor, false, 0, li->rtl, &tw, &th);
+            if (tw + 2 * c->pad + 2 > minw)
+                minw = tw + 2 * c->pad + 2;
+        }
+    }
     while (cols > 1 && (a.w - (cols - 1) * c->gap) / cols < minw)
         cols--;
     int cw = (a.w - (cols - 1) * c->gap) / cols;
@@ -112,6 +128,17 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         if (need > h)
             h = need;
     }
+    /* one size for every name: a calmer grid than each shrunk on its own */
+    int common = px;
+    for (int i = 0; i < n && i < 32; i++) {
+        int fpx, tw, th;
+        vc_fit(c, b[i].text, false, b[i].text_rtl, px, c->px_floor, cw - 2 * c->pad,
+               h - 2 * vc_u(c, 6), &fpx, &tw, &th);
+        if (fpx < common)
+            common = fpx;
+    }
+    for (int i = 0; i < n && i < 32; i++)
+        b[i].px = common;
     for (int r = 0; r < rows; r++) {
         int first = r * cols, m = n - first < cols ? n - first : cols;
         int roww = m * cw + (m - 1) * c->gap;
@@ -125,8 +152,8 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         /* Discreet: who is holding the device matters to the data, not to
          * the participant. */
         const char *mode = strcmp(c->ex->mode, "assisted") == 0
-                               ? vc_ui(c, HD_N_("With a helper"))
-                               : vc_ui(c, HD_N_("On your own"));
+                               ? vc_ui(c, HD_N_("With help"))
+                               : vc_ui(c, HD_N_("Without help"));
         e = vc_text(c, "mode", a.x, y + c->gap, a.w, mode, vc_px(c, c->px_small, s), false,
                     HD_ALIGN_END, c->th->muted, c->rtl);
         y = e->rect.y + e->rect.h;
@@ -221,7 +248,7 @@ static int tiers_body(vctx *c, hd_rect a, float s, void *arg)
 {
     const tiers *ti = arg;
     hd_elem *e = vc_text(c, "title", a.x, a.y, a.w,
-                         vc_ui(c, HD_N_("How much would you like to do?")),
+                         vc_ui(c, HD_N_("Choose how to take part")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->gap;
     int tpx = vc_px(c, c->px_head, s), bpx = vc_px(c, c->px_body, s);
@@ -279,7 +306,7 @@ const char *vc_answer_label(vctx *c, int q, bool *answered)
     const char *v = c->fl->answers[q].value;
     if (!v || !*v) {
         *answered = false;
-        return vc_ui(c, HD_N_("Not answered"));
+        return vc_ui(c, HD_N_("Skipped"));
     }
     *answered = true;
     if (strcmp(v, HD_PREFER_NOT) == 0)
@@ -338,10 +365,7 @@ static int review_body(vctx *c, hd_rect a, float s, void *arg)
     (void)arg;
     hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Check your answers")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
-    int y = e->rect.y + e->rect.h + c->sgap;
-    e = vc_text(c, "hint", a.x, y, a.w, vc_ui(c, HD_N_("Tap an answer to change it.")),
-                vc_px(c, c->px_body, s), false, HD_ALIGN_START, c->th->muted, c->rtl);
-    y = e->rect.y + e->rect.h + c->gap;
+    int y = e->rect.y + e->rect.h + c->gap;
     int qpx = vc_px(c, c->px_body, s), apx = vc_px(c, c->px_body, s);
     int pad = vc_u(c, 12), w = a.w;
     for (int i = 0; i < c->fl->n_seq; i++) {
@@ -397,42 +421,24 @@ void vc_screen_review(vctx *c)
 
 /* ---- thanks ---------------------------------------------------------------------- */
 
-/* The tier one step up from the one just done, when the survey has it and
- * (for group) the kiosk may collect contacts; -1 otherwise. */
-static int next_tier(const vctx *c)
-{
-    static const char *const order[] = {"quick", "story", "group"};
-    if (c->fl->tier < 0 || c->fl->tier >= c->sv->n_tiers)
-        return -1;
-    const char *cur = c->sv->tiers[c->fl->tier].id;
-    int k = -1;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(cur, order[i]) == 0)
-            k = i;
-    if (k < 0)
-        return -1;
-    for (int i = k + 1; i < 3; i++) {
-        if (i == 2 && !c->fl->cfg.group_allowed)
-            continue;
-        int t = hd_survey_find_tier(c->sv, order[i]);
-        if (t >= 0)
-            return t;
-    }
-    return -1;
-}
-
 static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
 {
     (void)arg;
-    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Thank you!")),
+    /* After the group tier the promise is to be in touch; after the others,
+     * that the answers are kept and what they are for. */
+    bool group = c->fl->tier >= 0 && c->fl->tier < c->sv->n_tiers &&
+                 strcmp(c->sv->tiers[c->fl->tier].id, "group") == 0;
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w,
+                         group ? vc_ui(c, HD_N_("Thank you. We will be in touch."))
+                               : vc_ui(c, HD_N_("Thank you")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->gap;
-    e = vc_text(c, "thanks",  a.x, y, a.w,
-                vc_ui(c, HD_N_("Your answers are saved. The people who run this service will "
-                               "read them, together with everyone else's, to make it better.")),
-                vc_px(c, c->px_head, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
-    y = e->rect.y + e->rect.h + c->gap;
-    int t = next_tier(c);
+    if (!group) {
+        e = vc_text(c, "thanks", a.x, y, a.w, vc_ui(c, HD_N_("Your answers have been saved.")),
+                    vc_px(c, c->px_head, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
+        y = e->rect.y + e->rect.h + c->gap;
+    }
+    int t = hd_flow_offer_tier(c->fl);
     if (t >= 0) {
         const char *id = c->sv->tiers[t].id;
         const char *offer = strcmp(id, "group") == 0
@@ -448,8 +454,7 @@ static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
         vc_button(c, &b, (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh});
         y += bh + c->gap;
     }
-    y = countdown_block(c, a, y, s, HD_N_("Back to the start in {n}"), c->fl->cfg.thanks_ms);
-    return y - a.y;
+    return y - c->gap - a.y;
 }
 
 void vc_screen_thanks(vctx *c)
@@ -460,6 +465,10 @@ void vc_screen_thanks(vctx *c)
     row.end[0] = (vbtn){.id = "home", .text = vc_ui(c, HD_N_("Finish now")), .style = VS_PLAIN,
                         .action = vc_act(c, HD_ACT_HOME, 0, NULL)};
     int bottom = vc_bottom_row(c, &row);
+    /* The countdown stays in sight beside "Finish now", never scrolled away. */
+    const hd_elem *home = hd_dlist_find(c->dl, "home");
+    countdown_in(c, (hd_rect){c->margin, bottom, home->rect.x - c->gap - c->margin, home->rect.h},
+                 c->fl->cfg.thanks_ms);
     vc_body(c, content_area(c, top, bottom), thanks_body, NULL);
 }
 
@@ -480,17 +489,19 @@ static int still_body(vctx *c, hd_rect a, float s, void *arg)
     vc_button(c, &b, (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh});
     y += bh + c->gap;
     e = vc_text(c, "message", a.x, y, a.w,
-                vc_ui(c, HD_N_("If nobody taps, the answers so far are cleared for the next person.")),
+                vc_ui(c, HD_N_("If not, we will delete your answers soon.")),
                 vc_px(c, c->px_body, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
-    y = e->rect.y + e->rect.h + c->gap;
-    y = countdown_block(c, a, y, s, HD_N_("Clearing in {n}"), c->fl->cfg.reset_after_ms);
-    return y - a.y;
+    return e->rect.y + e->rect.h - a.y;
 }
 
 void vc_screen_still_there(vctx *c)
 {
     int top = vc_top_bar(c, 0);
-    vc_body(c, content_area(c, top, c->h - c->mtop + c->gap), still_body, NULL);
+    int bh = c->tap;
+    int by = c->h - c->mtop - bh;
+    countdown_in(c, (hd_rect){c->margin, by, c->w - 2 * c->margin, bh},
+                 c->fl->cfg.reset_after_ms);
+    vc_body(c, content_area(c, top, by), still_body, NULL);
 }
 
 /* ---- support ------------------------------------------------------------------------ */
@@ -548,7 +559,7 @@ static int pin_body(vctx *c, hd_rect a, float s, void *arg)
     d->bold = true;
     y += dh + c->gap;
     const char *msg = c->fl->message ? vc_ui(c, c->fl->message)
-                      : c->fl->pin_wrong ? vc_ui(c, HD_N_("Wrong PIN. Please try again."))
+                      : c->fl->pin_wrong ? vc_ui(c, HD_N_("Wrong PIN"))
                                          : NULL;
     if (msg) {
         e = vc_text(c, "message", a.x, y, a.w, msg, vc_px(c, c->px_body, s), true,
@@ -566,7 +577,7 @@ void vc_screen_admin_pin(vctx *c)
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("Cancel")), .style = VS_PLAIN,
                           .action = vc_act(c, HD_ACT_CANCEL, 0, NULL)};
-    row.end[0] = (vbtn){.id = "next", .text = vc_ui(c, HD_N_("OK")), .icon = HD_ICON_NEXT,
+    row.end[0] = (vbtn){.id = "next", .text = vc_ui(c, HD_N_("Done")), .icon = HD_ICON_NEXT,
                         .style = VS_PRIMARY, .bold = true,
                         .action = vc_act(c, HD_ACT_NEXT, 0, NULL)};
     int bottom = vc_bottom_row(c, &row);
@@ -594,7 +605,7 @@ void vc_screen_admin_pin(vctx *c)
 static int admin_body(vctx *c, hd_rect a, float s, void *arg)
 {
     (void)arg;
-    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Staff mode")),
+    hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Staff")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->gap;
     int px = vc_px(c, c->px_body, s);
@@ -605,13 +616,15 @@ static int admin_body(vctx *c, hd_rect a, float s, void *arg)
     y = e->rect.y + e->rect.h + c->sgap;
     if (c->ex->venue) {
         e = vc_text(c, "admin.venue", a.x, y, a.w,
-                    vc_subst2(c, HD_N_("Venue: {venue}"), "{venue}", c->ex->venue, NULL, NULL),
+                    hd_dlist_printf(c->dl, "%s: %s", vc_ui(c, HD_N_("Venue")), c->ex->venue),
                     px, false, HD_ALIGN_START, c->th->text, c->rtl);
         y = e->rect.y + e->rect.h + c->sgap;
     }
     if (c->ex->mode) {
         e = vc_text(c, "admin.mode", a.x, y, a.w,
-                    vc_subst2(c, HD_N_("Mode: {mode}"), "{mode}", c->ex->mode, NULL, NULL), px,
+                    strcmp(c->ex->mode, "assisted") == 0 ? vc_ui(c, HD_N_("With help"))
+                                                         : vc_ui(c, HD_N_("Without help")),
+                    px,
                     false, HD_ALIGN_START, c->th->text, c->rtl);
         y = e->rect.y + e->rect.h + c->sgap;
     }
@@ -623,7 +636,7 @@ void vc_screen_admin(vctx *c)
     int top = vc_top_bar(c, 0);
     top = vc_banner(c, top, c->fl->message);
     vrow row = {.n_start = 1, .n_end = 1};
-    row.start[0] = (vbtn){.id = "admin.quit", .text = vc_ui(c, HD_N_("Close the kiosk")),
+    row.start[0] = (vbtn){.id = "admin.quit", .text = vc_ui(c, HD_N_("Exit to desktop")),
                           .style = VS_DANGER, .action = vc_act(c, HD_ACT_QUIT, 0, NULL)};
     row.end[0] = (vbtn){.id = "admin.exit", .text = vc_ui(c, HD_N_("Back to the survey")),
                         .icon = HD_ICON_NEXT, .style = VS_PRIMARY, .bold = true,

@@ -31,4 +31,11 @@ hd_err hd_store_map_rc(hd_store *st, int rc, int writing);
  * from another connection. */
 hd_err hd_store_pragma(hd_store *st, const char *name, char *buf, size_t cap);
 
+/* Runs PRAGMA integrity_check (the full check, not quick_check) on st's
+ * connection. HD_OK when it answers "ok"; HD_ECORRUPT when it reports
+ * problems, with the first one copied into problem (cap bytes; may be NULL);
+ * other failures mapped as by the store. For tests and diagnostics: it reads
+ * the whole file. (src/store/check.c) */
+hd_err hd_store_integrity_check(hd_store *st, char *problem, size_t cap);
+
 #endif

@@ -136,6 +136,33 @@ hd_err hd_gen_answer_add(hd_gen *g, const char *session_id, const char *question
 hd_err hd_gen_contact_add(hd_gen *g, const char *id, const char *survey_id,
                           const char *created_on, const void *sealed, size_t len);
 
+/* What hd_gen_survey() makes. Zero values mean the defaults in brackets. */
+typedef struct hd_gen_opts {
+    long sessions;          /* how many sessions */
+    unsigned seed;          /* same seed, same database (ids included) [1] */
+    int complete_pct;       /* share that is complete, the rest abandoned [100] */
+    int skip_pct;           /* chance that a question is skipped [10]; < 0: never */
+    const char *const *venues; /* venue names [a built-in list of 6] */
+    int n_venues;
+    int days;               /* sessions spread over this many days [120] */
+    const char *start;      /* first day, "2026-09-01" [that] */
+    const char *canary;     /* put into every text answer, with an email
+                               address, a phone number and a postcode (NULL:
+                               plain text) */
+    const unsigned char *contact_pk; /* 32-byte public key: also seal one
+                               contact per tenth session (NULL: none) */
+    const char *contact_canary; /* put into every contact's name */
+    const char *device_id;  /* [made from the seed] */
+} hd_gen_opts;
+
+/* Adds sessions of survey sv with plausible answers: skewed choices (a few
+ * rare combinations, many common ones), sensitive questions sometimes
+ * "prefer_not_to_say", multi answers as space-joined choice ids. The
+ * survey's id, version and languages are used; tiers other than "group"
+ * are chosen. */
+struct hd_survey;
+hd_err hd_gen_survey(hd_gen *g, const struct hd_survey *sv, const hd_gen_opts *o);
+
 /* Runs raw SQL inside the open transaction (hostile test files: views,
  * triggers, odd values, PRAGMA user_version). */
 hd_err hd_gen_exec(hd_gen *g, const char *sql);
