@@ -40,7 +40,7 @@ static const vtheme theme_calm = {
         [VS_PRIMARY] = {RGB(0xFFFFFF), RGB(0x1F5F8B), RGB(0x1F5F8B)},
         [VS_CHOICE] = {RGB(0x1E2A35), RGB(0xFFFFFF), RGB(0x7D8D9B)},
         [VS_SELECTED] = {RGB(0xFFFFFF), RGB(0x1F5F8B), RGB(0x12405F)},
-        [VS_QUIET] = {RGB(0x3A4652), RGB(0xECEFF2), RGB(0xB3BEC8)},
+        [VS_QUIET] = {RGB(0x3A4652), RGB(0xF6F3EE), RGB(0x8C99A5)},
         [VS_DANGER] = {RGB(0xFFFFFF), RGB(0xA33A2A), RGB(0xA33A2A)},
         [VS_KEY] = {RGB(0x1E2A35), RGB(0xFFFFFF), RGB(0xA9B5C0)},
         [VS_KEYFN] = {RGB(0x1E2A35), RGB(0xDDE3E8), RGB(0xA9B5C0)},
@@ -117,6 +117,9 @@ const char *vc_svf(const vctx *c, const char *source, const char *fmt, ...)
 const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const char *v1,
                       const char *k2, const char *v2)
 {
+    /* Placeholders by name ("{n} of {total}"), never printf: a translation
+     * is data from a file, may reorder them, and cannot crash the kiosk. A
+     * placeholder the translation dropped is simply not shown. */
     const char *fmt = vc_ui(c, msgid);
     char out[512];
     size_t o = 0;
@@ -141,13 +144,149 @@ const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const ch
     return hd_dlist_strdup(c->dl, out);
 }
 
+const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2)
+{
+    /* For msgids with printf conversions ("%ld", "%2$ld", "%02d"), such as
+     * the flow's messages. A translation is data from a file: it is never
+     * handed to printf. Each conversion takes the next (or the numbered)
+     * argument as text; one without an argument prints nothing. */
+    const char *fmt = vc_ui(c, msgid);
+    const char *args[2] = {a1, a2};
+    char out[512];
+    size_t o = 0;
+    int next = 0;
+    for (const char *p = fmt; *p && o + 1 < sizeof out;) {
+        if (*p != '%') {
+            out[o++] = *p++;
+            continue;
+        }
+        p++;
+        if (*p == '%') {
+            out[o++] = *p++;
+            continue;
+        }
+        int pos = -1, num = 0;
+        const char *q = p;
+        while (*q >= '0' && *q <= '9')
+            num = num * 10 + (*q++ - '0');
+        if (*q == '$' && q > p) {
+            pos = num - 1;
+            p = q + 1;
+        }
+        bool zero = false;
+        while (*p == '0' || *p == '-' || *p == ' ' || *p == '+' || *p == '#')
+            zero |= *p++ == '0';
+        int width = 0;
+        while (*p >= '0' && *p <= '9')
+            width = width * 10 + (*p++ - '0');
+        while (*p && strchr("hlLqjzt", *p))
+            p++;
+        if (!*p)
+            break;
+        p++; /* the conversion letter */
+        int k = pos >= 0 ? pos : next++;
+        const char *v = k >= 0 && k < 2 && args[k] ? args[k] : "";
+        int len = (int)strlen(v);
+        for (int i = len; zero && i < width && o + 1 < sizeof out; i++)
+            out[o++] = '0';
+        for (int i = 0; i < len && o + 1 < sizeof out; i++)
+            out[o++] = v[i];
+    }
+    out[o] = '\0';
+    return hd_dlist_strdup(c->dl, out);
+}
+
+const char *vc_flow_message(const vctx *c)
+{
+    if (c->fl->message_id) {
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%ld", c->fl->message_args[0]);
+        snprintf(b, sizeof b, "%ld", c->fl->message_args[1]);
+        return vc_fmt(c, c->fl->message_id, a, b);
+    }
+    return c->fl->message ? vc_ui(c, c->fl->message) : NULL;
+}
+
 void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool rtl, int *w,
                 int *h)
 {
     *w = *h = 0;
     if (!s || !*s)
         return;
-    c->m->text_size(c->m->ctx, s, px, bold, wrap < 1 ? 1 : wrap, rtl, w, h);
+    /* 0 means one line; a box squeezed to nothing still wraps (at 1 px) */
+    c->m->text_size(c->m->ctx, s, px, bold, wrap < 0 ? 1 : wrap, rtl, w, h);
+}
+
+/* The shaper cuts a word wider than the line between two letters, so a
+ * measured size can fit its box with a word broken in half. The longest
+ * words (by code points; three, since letters differ in width) are measured
+ * alone to catch that. */
+typedef struct vwords {
+    char w[3][128];
+    int n;
+} vwords;
+
+static void longest_words(const char *s, vwords *lw)
+{
+    int cps[3] = {0, 0, 0};
+    lw->n = 0;
+    for (const char *p = s; p && *p;) {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        const char *e = p;
+        int k = 0;
+        while (*e && *e != ' ' && *e != '\n') {
+            if (((unsigned char)*e & 0xC0) != 0x80)
+                k++;
+            e++;
+        }
+        if (k > 0) {
+            int slot = -1;
+            for (int i = 0; i < 3; i++)
+                if (i >= lw->n || k > cps[i]) {
+                    slot = i;
+                    break;
+                }
+            if (slot >= 0) {
+                for (int i = 2; i > slot; i--) {
+                    cps[i] = cps[i - 1];
+                    memcpy(lw->w[i], lw->w[i - 1], sizeof lw->w[i]);
+                }
+                size_t len = (size_t)(e - p) < sizeof lw->w[0] - 1 ? (size_t)(e - p)
+                                                                  : sizeof lw->w[0] - 1;
+                while (len > 0 && ((unsigned char)p[len] & 0xC0) == 0x80)
+                    len--; /* never end inside a code point */
+                memcpy(lw->w[slot], p, len);
+                lw->w[slot][len] = '\0';
+                cps[slot] = k;
+                if (lw->n < 3)
+                    lw->n++;
+            }
+        }
+        p = e;
+    }
+}
+
+static bool words_fit(const vctx *c, const vwords *lw, int px, bool bold, bool rtl, int bw)
+{
+    for (int i = 0; i < lw->n; i++) {
+        int w, h;
+        vc_measure(c, lw->w[i], px, bold, 0, rtl, &w, &h);
+        if (w > bw)
+            return false;
+    }
+    return true;
+}
+
+int vc_word_px(const vctx *c, const char *s, int px, bool bold, bool rtl, int bw)
+{
+    vwords lw;
+    longest_words(s, &lw);
+    while (px > c->px_floor && !words_fit(c, &lw, px, bold, rtl, bw)) {
+        int step = px / 12 > 1 ? px / 12 : 1;
+        px = px - step < c->px_floor ? c->px_floor : px - step;
+    }
+    return px;
 }
 
 bool vc_fit(const vctx *c, const char *s, bool bold, bool rtl, int base, int floor_px, int bw,
@@ -156,9 +295,11 @@ bool vc_fit(const vctx *c, const char *s, bool bold, bool rtl, int base, int flo
     if (floor_px > base)
         floor_px = base;
     int p = base;
+    vwords lw;
+    longest_words(s, &lw);
     for (;;) {
         vc_measure(c, s, p, bold, bw, rtl, tw, th);
-        if (*tw <= bw && *th <= bh) {
+        if (*tw <= bw && *th <= bh && words_fit(c, &lw, p, bold, rtl, bw)) {
             *px = p;
             return true;
         }
@@ -217,6 +358,7 @@ void vc_style(const vctx *c, hd_elem *e, vstyle st)
 hd_elem *vc_text(vctx *c, const char *id, int x, int y, int w, const char *s, int px, bool bold,
                  hd_align align, uint32_t fg, bool rtl)
 {
+    px = vc_word_px(c, s, px, bold, rtl, w); /* a word too long for the line: smaller */
     hd_elem *e = vc_add(c, id, HD_ROLE_TEXT);
     e->draw = HD_DRAW_TEXT;
     e->text = s;
@@ -231,40 +373,86 @@ hd_elem *vc_text(vctx *c, const char *id, int x, int y, int w, const char *s, in
     return e;
 }
 
-/* The parts of a button: inner padding and icon size. */
-typedef struct vparts {
-    int padx, pady, isz, igap;
-} vparts;
-
-static vparts button_parts(const vctx *c, const vbtn *b)
-{
-    vparts p;
-    p.padx = c->pad;
-    p.pady = vc_u(c, 6);
-    p.igap = vc_u(c, 10);
-    p.isz = (b->icon != HD_ICON_NONE || b->icon_space) ? vc_u(c, 30) : 0;
-    if (!b->text || !*b->text)
-        p.isz = vc_u(c, 34);
-    return p;
-}
+/* Where a button's icon and text go inside r; with_icon false leaves the
+ * icon out (a narrow button keeps its word rather than its picture). */
+typedef struct vplace {
+    hd_rect text, icon;
+} vplace;
 
 static bool btn_rtl(const vctx *c, const vbtn *b)
 {
     return b->text_rtl_set ? b->text_rtl : c->rtl;
 }
 
+static int icon_size(const vctx *c, const vbtn *b)
+{
+    if (!b->text || !*b->text)
+        return vc_u(c, 34);
+    return (b->icon != HD_ICON_NONE || b->icon_space) ? vc_u(c, 30) : 0;
+}
+
+static vplace btn_place(const vctx *c, const vbtn *b, hd_rect r, bool with_icon)
+{
+    vplace pl = {{0}, {0}};
+    int padx = c->pad, pady = vc_u(c, 6), igap = vc_u(c, 10);
+    hd_rect in = {r.x + padx, r.y + pady, r.w - 2 * padx, r.h - 2 * pady};
+    int isz = with_icon ? icon_size(c, b) : 0;
+    if (!b->text || !*b->text) {
+        int s = isz < in.w ? isz : in.w;
+        s = s < in.h ? s : in.h;
+        if (b->icon != HD_ICON_NONE)
+            pl.icon = (hd_rect){r.x + (r.w - s) / 2, r.y + (r.h - s) / 2, s, s};
+        return pl;
+    }
+    pl.text = in;
+    if (!isz)
+        return pl;
+    if (b->icon_above) {
+        pl.text.y += isz + igap;
+        pl.text.h -= isz + igap;
+        if (b->icon != HD_ICON_NONE)
+            pl.icon = (hd_rect){r.x + (r.w - isz) / 2, in.y, isz, isz};
+        return pl;
+    }
+    int s = isz < in.h ? isz : in.h;
+    int iy = r.y + (r.h - s) / 2;
+    pl.text.w -= s + igap;
+    if (b->icon == HD_ICON_NEXT) { /* "Next ->": the arrow follows the word */
+        pl.icon = (hd_rect){in.x + in.w - s, iy, s, s};
+    } else {
+        pl.text.x += s + igap;
+        if (b->icon != HD_ICON_NONE)
+            pl.icon = (hd_rect){in.x, iy, s, s};
+    }
+    return pl;
+}
+
+/* An icon beside the words may go when the words need the room; the tick
+ * of a chosen answer (icon_space) and icons above text stay. */
+static bool icon_droppable(const vbtn *b)
+{
+    return b->icon != HD_ICON_NONE && !b->icon_space && !b->icon_above && b->text && *b->text;
+}
+
+static int need_h_with(const vctx *c, const vbtn *b, int w, int px, bool with_icon)
+{
+    vplace pl = btn_place(c, b, (hd_rect){0, 0, w, 1 << 20}, with_icon);
+    int tw, th;
+    /* a word too wide at px asks for a smaller size, not for more lines */
+    px = vc_word_px(c, b->text, px, b->bold, btn_rtl(c, b), pl.text.w);
+    vc_measure(c, b->text, px, b->bold, pl.text.w, btn_rtl(c, b), &tw, &th);
+    return (1 << 20) - pl.text.h + th;
+}
+
 int vc_button_need_h(const vctx *c, const vbtn *b, int w, int px, int min_h)
 {
-    vparts p = button_parts(c, b);
     if (!b->text || !*b->text)
         return min_h;
-    int tw, th, wrap = w - 2 * p.padx;
-    if (p.isz && !b->icon_above)
-        wrap -= p.isz + p.igap;
-    vc_measure(c, b->text, px, b->bold, wrap, btn_rtl(c, b), &tw, &th);
-    int need = th + 2 * p.pady;
-    if (p.isz && b->icon_above)
-        need += p.isz + p.igap;
+    int need = need_h_with(c, b, w, px, true);
+    if (icon_droppable(b)) {
+        int n2 = need_h_with(c, b, w, px, false);
+        need = n2 < need ? n2 : need;
+    }
     return need > min_h ? need : min_h;
 }
 
@@ -280,43 +468,28 @@ hd_elem *vc_button(vctx *c, const vbtn *b, hd_rect r)
     e->align = b->align_set ? b->align : HD_ALIGN_CENTER;
     e->rtl = btn_rtl(c, b);
     vc_style(c, e, b->style);
-    vparts p = button_parts(c, b);
-    hd_rect in = {r.x + p.padx, r.y + p.pady, r.w - 2 * p.padx, r.h - 2 * p.pady};
-    if (!b->text || !*b->text) {
-        int s = p.isz < in.w ? p.isz : in.w;
-        s = s < in.h ? s : in.h;
-        if (b->icon != HD_ICON_NONE)
-            e->icon_rect = (hd_rect){r.x + (r.w - s) / 2, r.y + (r.h - s) / 2, s, s};
+    vplace pl = btn_place(c, b, r, true);
+    e->icon_rect = pl.icon;
+    if (!b->text || !*b->text)
         return e;
-    }
     e->text = b->text;
-    hd_rect tr = in;
-    if (p.isz && b->icon_above) {
-        tr.y += p.isz + p.igap;
-        tr.h -= p.isz + p.igap;
-        if (b->icon != HD_ICON_NONE)
-            e->icon_rect = (hd_rect){r.x + (r.w - p.isz) / 2, in.y, p.isz, p.isz};
-    } else if (p.isz) {
-        int s = p.isz < in.h ? p.isz : in.h;
-        int iy = r.y + (r.h - s) / 2;
-        tr.w -= s + p.igap;
-        if (b->icon == HD_ICON_NEXT) { /* "Next ->": the arrow follows the word */
-            if (b->icon != HD_ICON_NONE)
-                e->icon_rect = (hd_rect){in.x + in.w - s, iy, s, s};
-        } else {
-            tr.x += s + p.igap;
-            if (b->icon != HD_ICON_NONE)
-                e->icon_rect = (hd_rect){in.x, iy, s, s};
-        }
-    }
+    e->text_rect = pl.text;
     int px = b->px ? b->px : c->px_button;
-    vc_fit(c, b->text, b->bold, e->rtl, px, c->px_floor, tr.w, tr.h, &e->text_px, &e->text_w,
-           &e->text_h);
-    e->text_rect = tr;
-    if (e->icon_rect.w == 0 && e->align == HD_ALIGN_CENTER && p.isz && !b->icon_above &&
-        !b->icon_space) {
-        /* keep the text centred in the whole button when no icon is drawn */
-        e->text_rect = in;
+    bool ok = vc_fit(c, b->text, b->bold, e->rtl, px, c->px_floor, pl.text.w, pl.text.h,
+                     &e->text_px, &e->text_w, &e->text_h);
+    if ((!ok || e->text_px < px) && icon_droppable(b)) {
+        vplace p2 = btn_place(c, b, r, false);
+        int px2, tw2, th2;
+        bool ok2 = vc_fit(c, b->text, b->bold, e->rtl, px, c->px_floor, p2.text.w, p2.text.h,
+                          &px2, &tw2, &th2);
+        if ((ok2 && !ok) || (ok2 && px2 > e->text_px)) {
+            e->icon = HD_ICON_NONE;
+            e->icon_rect = (hd_rect){0, 0, 0, 0};
+            e->text_rect = p2.text;
+            e->text_px = px2;
+            e->text_w = tw2;
+            e->text_h = th2;
+        }
     }
     return e;
 }
@@ -360,7 +533,8 @@ static int progress_parts(vctx *c, const char **text, float *frac)
 static void progress_place(vctx *c, const char *text, float frac, int x, int y, int w, int h)
 {
     int tw, th, px;
-    int textw = w - vc_u(c, 72) - c->gap;
+    int slack = vc_u(c, 6);
+    int textw = w - vc_u(c, 72) - c->gap - slack;
     vc_fit(c, text, true, c->rtl, c->px_body, c->px_floor, textw, h, &px, &tw, &th);
     hd_elem *e = vc_add(c, "progress", HD_ROLE_TEXT);
     e->draw = HD_DRAW_TEXT;
@@ -371,9 +545,12 @@ static void progress_place(vctx *c, const char *text, float frac, int x, int y, 
     e->align = HD_ALIGN_START;
     e->text_w = tw;
     e->text_h = th;
-    e->rect = (hd_rect){x, y + (h - th) / 2, tw, th};
+    /* The box is a little wider than the measured line: the shaper wraps
+     * at the box's width, and a box exactly as wide as the text is one
+     * rounding away from a second line. */
+    e->rect = (hd_rect){x, y + (h - th) / 2, tw + slack, th};
     e->text_rect = e->rect;
-    int bx = x + tw + c->gap, bh = vc_u(c, 14);
+    int bx = x + tw + slack + c->gap, bh = vc_u(c, 14);
     hd_elem *bar = vc_add(c, "progress.bar", HD_ROLE_NONE);
     bar->draw = HD_DRAW_BAR;
     bar->rect = (hd_rect){bx, y + (h - bh) / 2, x + w - bx, bh};
@@ -409,9 +586,14 @@ int vc_top_bar(vctx *c, unsigned flags)
                   .style = VS_PLAIN, .action = vc_act(c, HD_ACT_LANG, 0, next)};
         int tw, th;
         vc_measure(c, b.text, c->px_button, false, 0, c->rtl, &tw, &th);
-        int lw = tw + 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + 1;
+        int lw = tw + 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + vc_u(c, 6);
         int lmax = vc_u(c, 200);
         lw = lw < c->tap ? c->tap : lw > lmax ? lmax : lw;
+        if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) > x1) {
+            /* compact and narrow: the globe alone, so the row holds */
+            b.text = NULL;
+            lw = c->tap;
+        }
         vc_button(c, &b, (hd_rect){x, y, lw, c->tap});
         x += lw + c->gap;
     }
@@ -436,7 +618,7 @@ int vc_top_bar(vctx *c, unsigned flags)
     float pfrac = 0;
     int pmin = 0;
     if (flags & VT_PROGRESS)
-        pmin = progress_parts(c, &ptext, &pfrac) + c->gap + vc_u(c, 72);
+        pmin = progress_parts(c, &ptext, &pfrac) + vc_u(c, 6) + c->gap + vc_u(c, 72);
     vbtn sup = {.id = "support", .text = vc_ui(c, HD_N_("Need to talk to someone?")),
                 .icon = HD_ICON_HEART, .style = VS_PLAIN,
                 .action = vc_act(c, HD_ACT_SUPPORT, 0, NULL)};
@@ -444,7 +626,7 @@ int vc_top_bar(vctx *c, unsigned flags)
     if (flags & VT_SUPPORT) {
         int tw, th;
         vc_measure(c, sup.text, c->px_button, false, 0, c->rtl, &tw, &th);
-        int extra = 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + 1;
+        int extra = 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + vc_u(c, 6);
         snat = tw + extra;
         if (snat > vc_u(c, 300))
             snat = vc_u(c, 300);
@@ -463,28 +645,65 @@ int vc_top_bar(vctx *c, unsigned flags)
     }
     int free_w = x1 - x;
     int need1 = (pmin ? pmin : 0) + (snat ? scmp : 0) + (pmin && snat ? c->gap : 0);
-    if (need1 <= free_w) {
-        int sw = 0;
-        if (snat) {
-            sw = free_w - (pmin ? pmin + c->gap : 0);
-            sw = sw > snat ? snat : sw;
-            vc_button(c, &sup, (hd_rect){x1 - sw, y, sw, c->tap});
+    int sw = 0;
+    if (snat) {
+        sw = free_w - (pmin ? pmin + c->gap : 0);
+        sw = sw > snat ? snat : sw;
+    }
+    /* Row 1 only if support's words fit a 64u button there (at worst at the
+     * floor size); large text often sends it to a row of its own. */
+    bool row1 = need1 <= free_w &&
+                (!snat || vc_button_need_h(c, &sup, sw, c->px_floor, 0) <= c->tap);
+    bool icon_only = false;
+    int sw_alone = snat && free_w < snat ? free_w : snat;
+    if (!row1 && pmin && snat && !(flags & VT_COMPACT) &&
+        vc_button_need_h(c, &sup, sw_alone, c->px_floor, 0) <= c->tap &&
+        sw_alone >= 2 * c->tap) {
+        /* Support keeps its words in row 1; progress gets a slim row. */
+        icon_only = true; /* (row 2 is handled here) */
+        vc_button(c, &sup, (hd_rect){x1 - sw_alone, y, sw_alone, c->tap});
+        int ph = c->px_body * 13 / 10 + 2;
+        int y2 = bottom + c->sgap;
+        progress_place(c, ptext, pfrac, c->margin, y2, c->w - 2 * c->margin, ph);
+        bottom = y2 + ph;
+    } else if (!row1 && (flags & VT_COMPACT) && snat && x + c->tap <= x1) {
+        /* Compact (keyboard screens): the heart alone keeps the bar to one
+         * row; progress goes beside it or in a slim row below. */
+        icon_only = true;
+        sup.text = NULL;
+        vc_button(c, &sup, (hd_rect){x1 - c->tap, y, c->tap, c->tap});
+        if (pmin && x + pmin + c->gap + c->tap <= x1) {
+            progress_place(c, ptext, pfrac, x, y, x1 - c->tap - c->gap - x, c->tap);
+        } else if (pmin) {
+            int ph = c->px_body * 13 / 10 + 2;
+            int y2 = bottom + c->sgap;
+            progress_place(c, ptext, pfrac, c->margin, y2, c->w - 2 * c->margin, ph);
+            bottom = y2 + ph;
         }
+    } else if (row1) {
+        if (snat)
+            vc_button(c, &sup, (hd_rect){x1 - sw, y, sw, c->tap});
         if (pmin)
             progress_place(c, ptext, pfrac, x, y, x1 - x - (sw ? sw + c->gap : 0), c->tap);
-    } else {
+    }
+    if (!row1 && !icon_only) {
         /* Second row, full width (below the staff corner, so no reserve). */
         int y2 = bottom + c->gap;
         int xa = c->margin, xb = c->w - c->margin;
-        int sw = 0;
+        sw = 0;
         if (snat) {
+            /* progress keeps its natural width; support takes the rest and
+             * may grow taller here */
             sw = xb - xa - (pmin ? pmin + c->gap : 0);
             sw = sw > snat ? snat : sw;
-            if (sw < scmp)
-                sw = scmp;
+            if (sw < 2 * c->tap)
+                sw = 2 * c->tap;
             int sh = vc_button_need_h(c, &sup, sw, c->px_button, c->tap);
+            int shf = vc_button_need_h(c, &sup, sw, c->px_floor, c->tap);
             if (sh > c->tap + c->tap / 2)
                 sh = c->tap + c->tap / 2;
+            if (sh < shf)
+                sh = shf;
             vc_button(c, &sup, (hd_rect){xb - sw, y2, sw, sh});
             bottom = y2 + sh;
         }
@@ -502,10 +721,10 @@ int vc_top_bar(vctx *c, unsigned flags)
 int vc_banner(vctx *c, int y, const char *msg)
 {
     if (c->fl->store_failed)
-        msg = HD_N_("Something went wrong. Please ask a member of staff.");
+        msg = vc_ui(c, HD_N_("Something went wrong. Please ask a member of staff."));
     if (!msg)
         return y;
-    const char *s = vc_ui(c, msg);
+    const char *s = msg;
     int w = c->w - 2 * c->margin, padx = c->pad, pady = vc_u(c, 8);
     int px, tw, th;
     vc_fit(c, s, true, c->rtl, c->px_body, c->px_floor, w - 2 * padx, c->h / 4, &px, &tw, &th);
@@ -595,10 +814,16 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
         if ((float)c->px_title * s < (float)c->px_floor)
             break; /* every size is at the floor now */
     }
-    /* 3. scroll, with up/down buttons in a column at the reading end */
+    /* 3. scroll, with up/down buttons in a column at the reading end; an
+     * area lower than a button (only on panels of unusual shape) clips
+     * without them. The text stays at the smallest size tried (the floor,
+     * or where every text reached it): it was shrunk to spare scrolling,
+     * and at that size the least of it is out of sight. */
     hd_rect in = area;
     int col = c->tap + c->gap;
-    in.w -= col;
+    bool buttons = area.h >= c->tap;
+    if (buttons)
+        in.w -= col;
     int ch = fn(c, in, s, arg);
     if (ch <= in.h)
         return; /* fitted after all (cannot happen: narrower is taller) */
@@ -618,6 +843,8 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
     }
     dl->n = j;
     dl->clip = in;
+    if (!buttons)
+        return;
 
     /* The buttons move the area by most of its height; their num lands
      * exactly on a valid offset whatever the flow holds. */
@@ -697,9 +924,9 @@ void vc_modal(vctx *c)
     int iw = pw - 2 * pad;
     const char *title = vc_ui(c, HD_N_("Delete your answers?"));
     const char *body =
-        vc_ui(c, c->fl->confirm == HD_CONFIRM_WITHDRAW
-                     ? HD_N_("Everything you told us in this visit will be deleted. Nothing is kept.")
-                     : HD_N_("If you stop now, the answers you gave will be deleted. Nothing is kept."));
+        c->fl->confirm == HD_CONFIRM_WITHDRAW
+            ? vc_ui(c, HD_N_("Everything you told us in this visit will be deleted. Nothing is kept."))
+            : vc_ui(c, HD_N_("If you stop now, the answers you gave will be deleted. Nothing is kept."));
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("No, go back")),
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_CANCEL, 0, NULL)};

@@ -16,6 +16,7 @@
 typedef struct vspan {
     int row, first, n;
     float units;
+    float sq; /* how much of their extra width wide keys keep */
 } vspan;
 
 int vc_keyboard_max_row(const hd_keyboard *kb)
@@ -27,18 +28,21 @@ int vc_keyboard_max_row(const hd_keyboard *kb)
     return m;
 }
 
-static float key_w(const hd_key *k)
+/* A key's width in units; keys wider than one unit (space, shift) give up
+ * their extra width by the factor sq before a row is split in two. */
+static float key_w(const hd_key *k, float sq)
 {
-    return k->width > 0.1f ? k->width : 1.0f;
+    float w = k->width > 0.1f ? k->width : 1.0f;
+    return w > 1.0f ? 1.0f + (w - 1.0f) * sq : w;
 }
 
-/* Unit width that row part [first, first+n) of row r allows at width w. */
-static float span_unit(const vctx *c, const hd_kb_row *row, int first, int n, int w, float *units,
-                       float *wmin)
+/* Unit width that keys [first, first+n) of row allow at width w. */
+static float span_unit(const vctx *c, const hd_kb_row *row, int first, int n, int w, float sq,
+                       float *units, float *wmin)
 {
     float u = 0, mn = 1e9f;
     for (int i = first; i < first + n; i++) {
-        float kw = key_w(&row->keys[i]);
+        float kw = key_w(&row->keys[i], sq);
         u += kw;
         if (kw < mn)
             mn = kw;
@@ -48,12 +52,56 @@ static float span_unit(const vctx *c, const hd_kb_row *row, int first, int n, in
     return ((float)w - (float)(n - 1) * (float)c->sgap) / u;
 }
 
+/* Cuts row r into parts pieces of about equal units; false when some key
+ * would be narrower than minw. */
+static bool split_row(const vctx *c, const hd_kb_row *row, int r, int parts, float sq, int w,
+                      int minw, vspan *tmp, int *nt, float *lowest)
+{
+    float total = 0;
+    for (int i = 0; i < row->n; i++)
+        total += key_w(&row->keys[i], sq);
+    int first = 0;
+    float acc = 0;
+    bool ok = true;
+    *nt = 0;
+    for (int p = 0; p < parts && first < row->n; p++) {
+        /* take keys until this part holds its share of the units */
+        float share = total * (float)(p + 1) / (float)parts;
+        int end = first;
+        while (end < row->n &&
+               (end == first || acc + key_w(&row->keys[end], sq) / 2 <= share)) {
+            acc += key_w(&row->keys[end], sq);
+            end++;
+        }
+        if (p == parts - 1)
+            while (end < row->n)
+                acc += key_w(&row->keys[end++], sq);
+        float units, wmin;
+        float u = span_unit(c, row, first, end - first, w, sq, &units, &wmin);
+        if (u * wmin < (float)minw)
+            ok = false;
+        if (u < *lowest)
+            *lowest = u;
+        if (*nt < VK_ROWS_MAX)
+            tmp[(*nt)++] = (vspan){r, first, end - first, units, sq};
+        first = end;
+    }
+    return ok;
+}
+
 /* Splits the keyboard's rows into spans that fit w; returns how many, and
- * the shared unit width in *ku. */
+ * the shared unit width in *ku.
+ *
+ * Each row is cut into the fewest parts whose keys can all be >= minw wide
+ * when wide keys (space, shift) give up their extra width. The letters then
+ * get the largest width every row allows, and each part's wide keys take
+ * back as much of their width as still fits. */
 static int layout_spans(const vctx *c, const hd_keyboard *kb, int w, bool keypad, vspan *sp,
                         float *ku)
 {
     int minw = keypad ? c->tap : c->key;
+    if (c->kb_tight)
+        minw = vc_u(c, 24); /* only on panels of unusual shape (docs/ui.md) */
     float kumax = (float)vc_u(c, keypad ? 120 : 84);
     int ns = 0;
     float best = kumax;
@@ -61,41 +109,30 @@ static int layout_spans(const vctx *c, const hd_keyboard *kb, int w, bool keypad
         const hd_kb_row *row = &kb->rows[r];
         if (row->n < 1)
             continue;
-        /* Fewest parts such that each part's keys are all >= minw wide. */
         for (int parts = 1; parts <= row->n; parts++) {
-            float total = 0;
-            for (int i = 0; i < row->n; i++)
-                total += key_w(&row->keys[i]);
             vspan tmp[VK_ROWS_MAX];
-            int nt = 0, first = 0;
-            float acc = 0, lowest = kumax;
-            bool ok = true;
-            for (int p = 0; p < parts && first < row->n; p++) {
-                /* take keys until this part holds its share of the units */
-                float share = total * (float)(p + 1) / (float)parts;
-                int end = first;
-                while (end < row->n && (end == first || acc + key_w(&row->keys[end]) / 2 <= share)) {
-                    acc += key_w(&row->keys[end]);
-                    end++;
-                }
-                if (p == parts - 1)
-                    while (end < row->n)
-                        acc += key_w(&row->keys[end++]);
-                float units, wmin;
-                float u = span_unit(c, row, first, end - first, w, &units, &wmin);
-                if (u * wmin < (float)minw)
-                    ok = false;
-                if (u < lowest)
-                    lowest = u;
-                if (nt < VK_ROWS_MAX)
-                    tmp[nt++] = (vspan){r, first, end - first, units};
-                first = end;
-            }
+            int nt;
+            float lowest = kumax;
+            bool ok = split_row(c, row, r, parts, 0.0f, w, minw, tmp, &nt, &lowest);
             if (ok || parts == row->n) {
                 for (int i = 0; i < nt && ns < VK_ROWS_MAX; i++)
                     sp[ns++] = tmp[i];
                 if (lowest < best)
                     best = lowest;
+                break;
+            }
+        }
+    }
+    static const float squeeze[] = {1.0f, 0.75f, 0.5f, 0.25f, 0.0f};
+    for (int i = 0; i < ns; i++) {
+        const hd_kb_row *row = &kb->rows[sp[i].row];
+        for (size_t q = 0; q < sizeof squeeze / sizeof squeeze[0]; q++) {
+            float units, wmin;
+            span_unit(c, row, sp[i].first, sp[i].n, w, squeeze[q], &units, &wmin);
+            if (best * units + (float)((sp[i].n - 1) * c->sgap) <= (float)w ||
+                squeeze[q] == 0.0f) {
+                sp[i].sq = squeeze[q];
+                sp[i].units = units;
                 break;
             }
         }
@@ -142,7 +179,7 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
         int n = sp[s].n < 64 ? sp[s].n : 64;
         int roww = (n - 1) * c->sgap;
         for (int i = 0; i < n; i++) {
-            widths[i] = (int)(ku * key_w(&row->keys[sp[s].first + i]));
+            widths[i] = (int)(ku * key_w(&row->keys[sp[s].first + i], sp[s].sq));
             roww += widths[i];
         }
         int x = area.x + (area.w - roww) / 2;
@@ -155,7 +192,7 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
             /* Key labels are in the keyboard's own script whatever the
              * screen's language; direction from the layout. */
             b.text_rtl_set = true;
-            b.text_rtl = kb->rtl_script;
+            b.text_rtl = kb->rtl_script && k->act == HD_ACT_KEY; /* "?123" reads LTR */
             if (!k->label && k->id) {
                 if (strcmp(k->id, "backspace") == 0)
                     b.icon = HD_ICON_BACKSPACE;

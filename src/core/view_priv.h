@@ -85,6 +85,7 @@ typedef struct vctx {
 
     vkbblock kb[2];
     int n_kb;
+    bool kb_tight; /* the panel is too small for 48u keys: rows are not split */
 } vctx;
 
 /* ---- view.c: units, text and elements ---------------------------------- */
@@ -100,9 +101,15 @@ const char *vc_sv(const vctx *c, const char *ctx, const char *source);
 /* A survey string whose msgctxt is printf-built ("question.%s"). */
 const char *vc_svf(const vctx *c, const char *source, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* msgid translated, then every "{name}" replaced by value; the result is in
- * the arena. Placeholders instead of printf formats so a translation can
- * never crash the kiosk with a stray "%s". */
+/* msgid translated, its printf conversions ("%ld", "%2$ld") filled with
+ * the texts a1, a2 (in order, or by number) without printf; in the arena. */
+const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2);
+/* The flow's message in the screen's language (from message_id and its
+ * arguments when the flow gives them), or NULL. */
+const char *vc_flow_message(const vctx *c);
+
+/* msgid translated, then every "{name}" k1/k2 replaced by v1/v2; the result
+ * is in the arena. Safe whatever a translation holds. */
 const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const char *v1,
                       const char *k2, const char *v2);
 
@@ -113,6 +120,9 @@ void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool 
  * even the floor does not fit. */
 bool vc_fit(const vctx *c, const char *s, bool bold, bool rtl, int base, int floor_px, int bw,
             int bh, int *px, int *tw, int *th);
+
+/* px, or smaller (not below the floor) until no word of s is wider than bw. */
+int vc_word_px(const vctx *c, const char *s, int px, bool bold, bool rtl, int bw);
 
 /* A new element with id (may be NULL) and role. */
 hd_elem *vc_add(vctx *c, const char *id, hd_role role);
@@ -154,14 +164,15 @@ enum {
     VT_LANGUAGE = 1, /* the language switcher */
     VT_SUPPORT = 2,  /* "Need to talk to someone?" */
     VT_PROGRESS = 4, /* "3 of 12" and the bar (question screen) */
+    VT_COMPACT = 8,  /* keep to one row if possible: support as a heart alone */
 };
 
 /* The top bar with the toggles (and what flags ask for). Returns the y where
  * the screen's content may start. */
 int vc_top_bar(vctx *c, unsigned flags);
 
-/* A banner for store failures and flow messages at y; returns the next y
- * (y itself when there is nothing to show). */
+/* A banner for store failures and flow messages (msg: already translated)
+ * at y; returns the next y (y itself when there is nothing to show). */
 int vc_banner(vctx *c, int y, const char *msg);
 
 /* A row of buttons along the bottom: start items from the reading start, end

@@ -8,6 +8,7 @@
  * The question and its answers sit in an area that shrinks its text and
  * then scrolls; keyboards and the bottom row never move.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -191,10 +192,13 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
     case HD_Q_SINGLE:
     case HD_Q_MULTI:
         if (qq->type == HD_Q_MULTI) {
-            e = vc_text(c, "hint", a.x, y + c->sgap, a.w,
-                        vc_ui(c, HD_N_("Choose all that apply.")), vc_px(c, c->px_body, s),
-                        false, HD_ALIGN_START, c->th->muted, c->rtl);
-            y = e->rect.y + e->rect.h;
+            /* the hint, unless the question says so itself */
+            const char *hint = vc_ui(c, HD_N_("Choose all that apply."));
+            if (!strstr(qi->text, hint)) {
+                e = vc_text(c, "hint", a.x, y + c->sgap, a.w, hint, vc_px(c, c->px_body, s),
+                            false, HD_ALIGN_START, c->th->muted, c->rtl);
+                y = e->rect.y + e->rect.h;
+            }
         }
         y = choices(c, qi, a, y + c->gap, s);
         break;
@@ -221,12 +225,23 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
 
 /* How much of the draft fits the input box: the whole text, or its end
  * after an ellipsis (what was typed last is what matters while typing). */
-static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
+static void input_text(vctx *c, hd_elem *e, const char *draft, int base)
 {
     hd_rect tr = e->text_rect;
-    int tw, th;
-    vc_measure(c, draft, px, false, tr.w, c->rtl, &tw, &th);
-    if (th <= tr.h) {
+    int tw, th, px = base;
+    /* the largest size at which one line fits the box */
+    for (;;) {
+        vc_measure(c, "M", px, false, 0, e->rtl, &tw, &th);
+        if (th <= tr.h || px <= c->px_floor)
+            break;
+        px -= px / 12 > 1 ? px / 12 : 1;
+        if (px < c->px_floor)
+            px = c->px_floor;
+    }
+    if (th > tr.h)
+        return; /* a box this low cannot show text (never at the panel sizes) */
+    vc_measure(c, draft, px, false, tr.w, e->rtl, &tw, &th);
+    if (th <= tr.h && tw <= tr.w) {
         e->text = draft;
         e->text_px = px;
         e->text_w = tw;
@@ -235,18 +250,16 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
     }
     /* The smallest start offset whose tail (after "…") fits. */
     int ew, eh;
-    vc_measure(c, "\xE2\x80\xA6", px, false, tr.w, c->rtl, &ew, &eh);
+    vc_measure(c, "\xE2\x80\xA6", px, false, tr.w, e->rtl, &ew, &eh);
     size_t lo = 0, hi = strlen(draft);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         while (mid < hi && ((unsigned char)draft[mid] & 0xC0) == 0x80)
             mid++; /* a code point's start */
-        if (mid >= hi) {
-            hi = mid;
+        if (mid >= hi)
             break;
-        }
-        vc_measure(c, draft + mid, px, false, tr.w - ew, c->rtl, &tw, &th);
-        if (th <= tr.h)
+        vc_measure(c, draft + mid, px, false, tr.w - ew, e->rtl, &tw, &th);
+        if (th <= tr.h && tw <= tr.w - ew)
             hi = mid;
         else
             lo = mid + 1;
@@ -255,7 +268,40 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
         hi++;
     e->text = hd_dlist_printf(c->dl, "\xE2\x80\xA6%s", draft + hi);
     e->text_px = px;
-    vc_measure(c, e->text, px, false, tr.w, c->rtl, &e->text_w, &e->text_h);
+    vc_measure(c, e->text, px, false, tr.w, e->rtl, &e->text_w, &e->text_h);
+}
+
+/* The direction of typed text from its first strong letter: what was
+ * typed decides, not the screen (an English name typed on an Urdu screen
+ * reads left to right). No strong letter yet: the screen's direction. */
+static bool typed_rtl(const char *s, bool fallback)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        int n;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0 && p[1]) {
+            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            n = 3;
+        } else {
+            p++;
+            continue;
+        }
+        p += n;
+        if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF))
+            return true; /* Hebrew, Arabic, Syriac, Thaana, NKo ... */
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F) ||
+            (cp >= 0x0900 && cp <= 0x0DFF) || (cp >= 0x0370 && cp <= 0x052F))
+            return false; /* Latin, Greek, Cyrillic, Indic */
+    }
+    return fallback;
 }
 
 static void input_box(vctx *c, const qinfo *qi, hd_rect r)
@@ -272,7 +318,7 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     /* Typed phone numbers, emails and numbers are left-to-right even in
      * Arabic or Urdu; free text follows the language. */
     bool ltr_field = number || qi->qq->type == HD_Q_PHONE || qi->qq->type == HD_Q_EMAIL;
-    e->rtl = ltr_field ? false : c->rtl;
+    e->rtl = ltr_field ? false : typed_rtl(draft, c->rtl);
     e->align = number ? HD_ALIGN_CENTER : HD_ALIGN_START;
     int p = vc_u(c, 10);
     e->text_rect = (hd_rect){r.x + c->pad, r.y + p, r.w - 2 * c->pad, r.h - 2 * p};
@@ -282,10 +328,12 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     if (!*draft) {
         /* An empty box says what it is for; the hint is decoration, so the
          * layout dump shows the input as empty. */
-        const char *ph = vc_ui(c, number ? HD_N_("Type a number") : HD_N_("Type your answer here"));
+        const char *ph =
+            vc_ui(c, number ? HD_N_("Type a number") : HD_N_("Type your answer here"));
         int px, tw, th;
-        vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, e->text_rect.w, e->text_rect.h,
-               &px, &tw, &th);
+        if (!vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, e->text_rect.w,
+                    e->text_rect.h, &px, &tw, &th))
+            return; /* a small box beside the keyboard says enough by itself */
         hd_elem *h = vc_add(c, NULL, HD_ROLE_NONE);
         h->draw = HD_DRAW_TEXT;
         h->text = ph;
@@ -309,13 +357,27 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
     }
 }
 
+/* The flow's gentle "Please enter a number ..." in the screen's language.
+ * A flow that gives no msgid for it: with both limits it is said again
+ * from "A number from {min} to {max}", else the flow's words are shown. */
+static const char *number_message(vctx *c, const hd_question *qq)
+{
+    if (!c->fl->message_id && qq->has_min && qq->has_max) {
+        char lo[24], hi[24];
+        snprintf(lo, sizeof lo, "%ld", qq->min);
+        snprintf(hi, sizeof hi, "%ld", qq->max);
+        return vc_subst2(c, HD_N_("A number from {min} to {max}"), "{min}", lo, "{max}", hi);
+    }
+    return vc_flow_message(c);
+}
+
 /* Typed answers: question text, the input box and a keyboard or keypad. */
 static void typed(vctx *c, const qinfo *qi, hd_rect a)
 {
     const hd_keyboard *kb = hd_keyboard_get(qi->qq->type, c->lang, c->fl->keyboard_page, false);
     bool keypad = vc_keyboard_max_row(kb) <= 4;
     bool number = qi->qq->type == HD_Q_NUMBER;
-    const char *msg = number && c->fl->message && !c->fl->store_failed ? vc_ui(c, c->fl->message)
+    const char *msg = number && c->fl->message && !c->fl->store_failed ? number_message(c, qi->qq)
                                                                        : NULL;
     int msg_h = 0;
     if (msg) {
@@ -353,38 +415,56 @@ static void typed(vctx *c, const qinfo *qi, hd_rect a)
         return;
     }
 
-    int kmin = vc_keyboard_min_h(c, kb, a.w, keypad);
-    int in_h = number ? vc_u(c, 72)
-                      : c->portrait ? 3 * c->px_body * 13 / 10 + 2 * vc_u(c, 10) + 1
-                                    : c->px_body * 13 / 10 + 2 * vc_u(c, 10) + 1;
-    if (in_h < c->tap && !number)
-        in_h = c->tap;
-    int extra = msg ? msg_h + c->sgap : 0;
-    /* The keyboard takes what it needs (up to comfortable keys), the text
-     * area at least two lines of the question. */
-    int body_min = 2 * c->px_head * 13 / 10;
-    if (body_min < c->tap)
-        body_min = c->tap;
-    int kroom = a.h - in_h - extra - 2 * c->gap - body_min;
-    int khmax = vc_keyboard(c, kb, (hd_rect){a.x, 0, a.w, 1 << 20}, false, keypad);
-    int kh_target = kroom < kmin ? kmin : kroom > khmax ? khmax : kroom;
-    if (!c->portrait && !keypad && kroom < kmin * 9 / 10 + 1) {
+    /* Heights, by priority: the keyboard's smallest keys, one line of
+     * input, room for the question (at least the scroll buttons); what is
+     * left goes to three lines of question, then a taller input box, then
+     * bigger keys, then the question again. */
+    /* A full keyboard spans the screen but for 8u each side: every unit of
+     * width is key width. */
+    int kx = keypad ? a.x : c->mtop, kw = keypad ? a.w : c->w - 2 * c->mtop;
+    int kmin = vc_keyboard_min_h(c, kb, kw, keypad);
+    int line = c->px_body * 13 / 10 + 1;
+    int in_min = number ? vc_u(c, 64) : line + 2 * vc_u(c, 10);
+    int in_max = number ? vc_u(c, 72) : c->portrait ? 3 * line + 2 * vc_u(c, 10) : in_min;
+    int body_min = c->tap;
+    int body_pref = 3 * (c->px_head * 13 / 10 + 1);
+    int room = a.h - (msg ? msg_h + c->sgap : 0) - c->sgap - c->gap;
+    bool band_mode = !c->portrait && !keypad && room < kmin + in_min + body_min;
+    if ((band_mode && a.h - kmin - c->gap < body_min) ||
+        (!band_mode && room < kmin + in_min + body_min)) {
+        /* A panel of unusual shape: keys narrower than 48u rather than a
+         * keyboard that does not fit. */
+        c->kb_tight = true;
+        kmin = vc_keyboard_min_h(c, kb, kw, keypad);
+        band_mode = !c->portrait && !keypad && room < kmin + in_min + body_min;
+    }
+    int khmax = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, 1 << 20}, false, keypad);
+    if (band_mode) {
         /* Landscape with a full keyboard and little height: the question
          * and the input box share one band above the keyboard. */
         int band = a.h - kmin - c->gap;
-        if (band < c->tap)
-            band = c->tap;
-        int kh = vc_keyboard(c, kb, (hd_rect){a.x, 0, a.w, a.h - band - c->gap}, false, false);
-        vc_keyboard(c, kb, (hd_rect){a.x, a.y + a.h - kh, a.w, kh}, true, false);
+        int kh = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, kmin}, false, false);
+        vc_keyboard(c, kb, (hd_rect){kx, a.y + a.h - kh, kw, kh}, true, false);
         int iw = (a.w - c->gap) * 2 / 5;
         input_box(c, qi, (hd_rect){a.x + a.w - iw, a.y, iw, band});
         vc_body(c, (hd_rect){a.x, a.y, a.w - iw - c->gap, band}, q_body, (void *)qi);
         return;
     }
-    int kh = vc_keyboard(c, kb, (hd_rect){a.x, 0, a.w, kh_target}, false, keypad);
+    int kh = kmin, in_h = in_min, body = room - kh - in_h;
+    if (body > body_pref) {
+        int d = body - body_pref < in_max - in_h ? body - body_pref : in_max - in_h;
+        in_h += d;
+        body -= d;
+    }
+    if (body > body_pref) {
+        int d = body - body_pref < khmax - kh ? body - body_pref : khmax - kh;
+        kh += d;
+        body -= d;
+    }
+    kh = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, kh}, false, keypad);
     int ky = a.y + a.h - kh;
-    vc_keyboard(c, kb, (hd_rect){a.x, ky, a.w, kh}, true, keypad);
-    int y = ky - c->gap;
+    vc_keyboard(c, kb, (hd_rect){kx, ky, kw, kh}, true, keypad);
+    int y = ky - c->sgap;
     if (msg) {
         hd_elem *m = vc_text(c, "message", a.x, 0, a.w, msg, c->px_body, false, HD_ALIGN_START,
                              c->th->text, c->rtl);
@@ -399,11 +479,14 @@ static void typed(vctx *c, const qinfo *qi, hd_rect a)
 
 void vc_screen_question(vctx *c)
 {
-    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT | VT_PROGRESS);
     int q = hd_flow_current_question(c->fl);
     const hd_question *qq = q >= 0 && q < c->sv->n_questions ? &c->sv->questions[q] : NULL;
     bool number = qq && qq->type == HD_Q_NUMBER;
-    top = vc_banner(c, top, number ? NULL : c->fl->message);
+    bool typed_q = qq && (number || qq->type == HD_Q_TEXT || qq->type == HD_Q_PHONE ||
+                          qq->type == HD_Q_EMAIL);
+    /* A keyboard needs the height: the top bar keeps to one row. */
+    int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT | VT_PROGRESS | (typed_q ? VT_COMPACT : 0));
+    top = vc_banner(c, top, number ? NULL : vc_flow_message(c));
 
     vrow row = {.n_start = 2, .n_end = 2};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,

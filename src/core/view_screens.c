@@ -27,25 +27,31 @@ static int countdown(vctx *c, int64_t total_ms, float *frac)
     return secs;
 }
 
-static int countdown_block(vctx *c, hd_rect a, int y, float s, const char *msgid, int64_t total)
+/* "Back to the start in 7" and a bar running down, fitted and centred in
+ * band: outside the scrolling area so they are always in sight. */
+static void countdown_in(vctx *c, hd_rect band, const char *msgid, int64_t total)
 {
     float frac;
     int secs = countdown(c, total, &frac);
     char n[16];
     snprintf(n, sizeof n, "%d", secs);
     const char *txt = vc_subst2(c, msgid, "{n}", n, NULL, NULL);
-    hd_elem *e = vc_text(c, "countdown", a.x, y, a.w, txt, vc_px(c, c->px_body, s), false,
-                         HD_ALIGN_CENTER, c->th->muted, c->rtl);
+    int bh = vc_u(c, 10);
+    int px, tw, th;
+    vc_fit(c, txt, false, c->rtl, c->px_body, c->px_floor, band.w, band.h - bh - c->sgap, &px,
+           &tw, &th);
+    int y = band.y + (band.h - (th + c->sgap + bh)) / 2;
+    hd_elem *e = vc_text(c, "countdown", band.x, y, band.w, txt, px, false, HD_ALIGN_CENTER,
+                         c->th->muted, c->rtl);
     y = e->rect.y + e->rect.h + c->sgap;
-    int bw = a.w < vc_u(c, 320) ? a.w : vc_u(c, 320), bh = vc_u(c, 10);
+    int bw = band.w < vc_u(c, 320) ? band.w : vc_u(c, 320);
     hd_elem *bar = vc_add(c, "countdown.bar", HD_ROLE_NONE);
     bar->draw = HD_DRAW_BAR;
-    bar->rect = (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh};
+    bar->rect = (hd_rect){band.x + (band.w - bw) / 2, y, bw, bh};
     bar->fraction = frac;
     bar->fg = c->th->bar_fill;
     bar->bg = c->th->bar_track;
     bar->radius = bh / 2;
-    return y + bh;
 }
 
 /* ---- welcome --------------------------------------------------------------
@@ -85,7 +91,18 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
     int cols = n < maxcols ? n : maxcols;
     if (!c->portrait && n > 8)
         cols = 5;
-    int minw = vc_u(c, 150);
+    /* a column must hold each name on its line at least at the floor size */
+    int minw = vc_u(c, 140);
+    for (int i = 0; i < n; i++) {
+        const hd_lang_info *li = hd_lang_info_get(sv->languages[i]);
+        const char *names[2] = {li->native_name, li->english_name};
+        for (int k = 0; k < 2; k++) {
+            int tw, th;
+            vc_measure(c, names[k], c->px_floor, false, 0, li->rtl, &tw, &th);
+            if (tw + 2 * c->pad + 2 > minw)
+                minw = tw + 2 * c->pad + 2;
+        }
+    }
     while (cols > 1 && (a.w - (cols - 1) * c->gap) / cols < minw)
         cols--;
     int cw = (a.w - (cols - 1) * c->gap) / cols;
@@ -112,6 +129,17 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         if (need > h)
             h = need;
     }
+    /* one size for every name: a calmer grid than each shrunk on its own */
+    int common = px;
+    for (int i = 0; i < n && i < 32; i++) {
+        int fpx, tw, th;
+        vc_fit(c, b[i].text, false, b[i].text_rtl, px, c->px_floor, cw - 2 * c->pad,
+               h - 2 * vc_u(c, 6), &fpx, &tw, &th);
+        if (fpx < common)
+            common = fpx;
+    }
+    for (int i = 0; i < n && i < 32; i++)
+        b[i].px = common;
     for (int r = 0; r < rows; r++) {
         int first = r * cols, m = n - first < cols ? n - first : cols;
         int roww = m * cw + (m - 1) * c->gap;
@@ -121,23 +149,39 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         y += h + c->gap;
     }
     y -= c->gap;
-    if (c->ex->mode) {
-        /* Discreet: who is holding the device matters to the data, not to
-         * the participant. */
-        const char *mode = strcmp(c->ex->mode, "assisted") == 0
-                               ? vc_ui(c, HD_N_("With a helper"))
-                               : vc_ui(c, HD_N_("On your own"));
-        e = vc_text(c, "mode", a.x, y + c->gap, a.w, mode, vc_px(c, c->px_small, s), false,
-                    HD_ALIGN_END, c->th->muted, c->rtl);
-        y = e->rect.y + e->rect.h;
-    }
     return y - a.y;
+}
+
+/* The mode, discreetly at the end of the top bar: who holds the device
+ * matters to the data, not to the participant. */
+static void welcome_mode(vctx *c)
+{
+    if (!c->ex->mode)
+        return;
+    const hd_elem *lt = hd_dlist_find(c->dl, "large-text");
+    if (!lt)
+        return;
+    int x0 = lt->rect.x + lt->rect.w + c->gap;
+    int x1 = c->rtl ? c->w - c->tap - c->gap : c->w - c->margin;
+    if (x1 - x0 < c->tap)
+        return;
+    const char *mode = strcmp(c->ex->mode, "assisted") == 0 ? vc_ui(c, HD_N_("With a helper"))
+                                                            : vc_ui(c, HD_N_("On your own"));
+    int px, tw, th;
+    if (!vc_fit(c, mode, false, c->rtl, c->px_small, c->px_floor, x1 - x0, c->tap, &px, &tw,
+                &th))
+        return;
+    hd_elem *e = vc_text(c, "mode", x0, 0, x1 - x0, mode, px, false, HD_ALIGN_END, c->th->muted,
+                         c->rtl);
+    e->rect.y = lt->rect.y + (lt->rect.h - e->rect.h) / 2;
+    e->text_rect = e->rect;
 }
 
 void vc_screen_welcome(vctx *c)
 {
     int top = vc_top_bar(c, 0);
-    top = vc_banner(c, top, c->fl->message);
+    welcome_mode(c);
+    top = vc_banner(c, top, vc_flow_message(c));
     welcome wi = {.hl = -1};
     int n = c->sv->n_languages;
     if (n > 1) {
@@ -164,7 +208,7 @@ static int consent_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_consent(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "leave", .text = vc_ui(c, HD_N_("No thanks")),
                           .style = VS_QUIET, .action = vc_act(c, HD_ACT_LEAVE, 0, NULL)};
@@ -253,7 +297,7 @@ static int tiers_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_tiers(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 2};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
@@ -382,7 +426,7 @@ static int review_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_review(vctx *c)
 {
     int top = vc_top_bar(c, VT_LANGUAGE | VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 2, .n_end = 1};
     row.start[0] = (vbtn){.id = "back", .text = vc_ui(c, HD_N_("Back")), .icon = HD_ICON_BACK,
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_BACK, 0, NULL)};
@@ -397,42 +441,25 @@ void vc_screen_review(vctx *c)
 
 /* ---- thanks ---------------------------------------------------------------------- */
 
-/* The tier one step up from the one just done, when the survey has it and
- * (for group) the kiosk may collect contacts; -1 otherwise. */
-static int next_tier(const vctx *c)
-{
-    static const char *const order[] = {"quick", "story", "group"};
-    if (c->fl->tier < 0 || c->fl->tier >= c->sv->n_tiers)
-        return -1;
-    const char *cur = c->sv->tiers[c->fl->tier].id;
-    int k = -1;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(cur, order[i]) == 0)
-            k = i;
-    if (k < 0)
-        return -1;
-    for (int i = k + 1; i < 3; i++) {
-        if (i == 2 && !c->fl->cfg.group_allowed)
-            continue;
-        int t = hd_survey_find_tier(c->sv, order[i]);
-        if (t >= 0)
-            return t;
-    }
-    return -1;
-}
-
 static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
 {
     (void)arg;
+    /* After the group tier there are no answers to speak of, only contact
+     * details: the thank-you alone. After the others, what happens next. */
+    bool group = c->fl->tier >= 0 && c->fl->tier < c->sv->n_tiers &&
+                 strcmp(c->sv->tiers[c->fl->tier].id, "group") == 0;
     hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Thank you!")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->gap;
-    e = vc_text(c, "thanks",  a.x, y, a.w,
-                vc_ui(c, HD_N_("Your answers are saved. The people who run this service will "
-                               "read them, together with everyone else's, to make it better.")),
-                vc_px(c, c->px_head, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
-    y = e->rect.y + e->rect.h + c->gap;
-    int t = next_tier(c);
+    if (!group) {
+        e = vc_text(c, "thanks", a.x, y, a.w,
+                    vc_ui(c, HD_N_("Your answers are saved. The people who run this service "
+                                   "will read them, together with everyone else's, to make it "
+                                   "better.")),
+                    vc_px(c, c->px_head, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
+        y = e->rect.y + e->rect.h + c->gap;
+    }
+    int t = hd_flow_offer_tier(c->fl);
     if (t >= 0) {
         const char *id = c->sv->tiers[t].id;
         const char *offer = strcmp(id, "group") == 0
@@ -448,18 +475,21 @@ static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
         vc_button(c, &b, (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh});
         y += bh + c->gap;
     }
-    y = countdown_block(c, a, y, s, HD_N_("Back to the start in {n}"), c->fl->cfg.thanks_ms);
-    return y - a.y;
+    return y - c->gap - a.y;
 }
 
 void vc_screen_thanks(vctx *c)
 {
     int top = vc_top_bar(c, VT_SUPPORT);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_end = 1};
     row.end[0] = (vbtn){.id = "home", .text = vc_ui(c, HD_N_("Finish now")), .style = VS_PLAIN,
                         .action = vc_act(c, HD_ACT_HOME, 0, NULL)};
     int bottom = vc_bottom_row(c, &row);
+    /* The countdown stays in sight beside "Finish now", never scrolled away. */
+    const hd_elem *home = hd_dlist_find(c->dl, "home");
+    countdown_in(c, (hd_rect){c->margin, bottom, home->rect.x - c->gap - c->margin, home->rect.h},
+                 HD_N_("Back to the start in {n}"), c->fl->cfg.thanks_ms);
     vc_body(c, content_area(c, top, bottom), thanks_body, NULL);
 }
 
@@ -482,15 +512,17 @@ static int still_body(vctx *c, hd_rect a, float s, void *arg)
     e = vc_text(c, "message", a.x, y, a.w,
                 vc_ui(c, HD_N_("If nobody taps, the answers so far are cleared for the next person.")),
                 vc_px(c, c->px_body, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
-    y = e->rect.y + e->rect.h + c->gap;
-    y = countdown_block(c, a, y, s, HD_N_("Clearing in {n}"), c->fl->cfg.reset_after_ms);
-    return y - a.y;
+    return e->rect.y + e->rect.h - a.y;
 }
 
 void vc_screen_still_there(vctx *c)
 {
     int top = vc_top_bar(c, 0);
-    vc_body(c, content_area(c, top, c->h - c->mtop + c->gap), still_body, NULL);
+    int bh = c->tap;
+    int by = c->h - c->mtop - bh;
+    countdown_in(c, (hd_rect){c->margin, by, c->w - 2 * c->margin, bh},
+                 HD_N_("Clearing in {n}"), c->fl->cfg.reset_after_ms);
+    vc_body(c, content_area(c, top, by), still_body, NULL);
 }
 
 /* ---- support ------------------------------------------------------------------------ */
@@ -547,7 +579,7 @@ static int pin_body(vctx *c, hd_rect a, float s, void *arg)
            &d->text_px, &d->text_w, &d->text_h);
     d->bold = true;
     y += dh + c->gap;
-    const char *msg = c->fl->message ? vc_ui(c, c->fl->message)
+    const char *msg = c->fl->message ? vc_flow_message(c)
                       : c->fl->pin_wrong ? vc_ui(c, HD_N_("Wrong PIN. Please try again."))
                                          : NULL;
     if (msg) {
@@ -621,7 +653,7 @@ static int admin_body(vctx *c, hd_rect a, float s, void *arg)
 void vc_screen_admin(vctx *c)
 {
     int top = vc_top_bar(c, 0);
-    top = vc_banner(c, top, c->fl->message);
+    top = vc_banner(c, top, vc_flow_message(c));
     vrow row = {.n_start = 1, .n_end = 1};
     row.start[0] = (vbtn){.id = "admin.quit", .text = vc_ui(c, HD_N_("Close the kiosk")),
                           .style = VS_DANGER, .action = vc_act(c, HD_ACT_QUIT, 0, NULL)};

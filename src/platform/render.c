@@ -422,6 +422,16 @@ void hd_render_icon(SDL_Renderer *r, const SDL_Rect *rect, hd_icon icon, uint32_
         polyline(c, pts, 2, hw * 0.9f, false);
         break;
     }
+    case HD_ICON_UP:
+    case HD_ICON_DOWN: {
+        float d = icon == HD_ICON_UP ? 1.0f : -1.0f;
+        line(c, cx, cy - 0.75f * s * d, cx, cy + 0.7f * s * d, hw);
+        float head[6] = {cx - 0.55f * s, cy - 0.15f * s * d, cx, cy - 0.72f * s * d,
+                         cx + 0.55f * s, cy - 0.15f * s * d};
+        polyline(c, head, 3, hw, false);
+        disc(c, cx, cy + 0.7f * s * d, hw);
+        break;
+    }
     case HD_ICON_SHIFT: {
         static const float arrow[] = {0,     -0.9f, 0.85f, 0,     0.38f, 0,    0.38f,
                                       0.8f,  -0.38f, 0.8f, -0.38f, 0,    -0.85f, 0};
@@ -435,28 +445,16 @@ void hd_render_icon(SDL_Renderer *r, const SDL_Rect *rect, hd_icon icon, uint32_
 
 /* ---- elements -------------------------------------------------------------- */
 
-int hd_render_box_pad(const hd_elem *e)
+static SDL_Rect sdl_rect(hd_rect r)
 {
-    /* Half the text size, never less than 8 px: room for the border and air. */
-    int p = e->text_px / 2;
-    return p < 8 ? 8 : p;
+    SDL_Rect s = {r.x, r.y, r.w, r.h};
+    return s;
 }
 
-/* Room an icon takes before a box's text: its square and a gap. */
-static int icon_room(const hd_elem *e, int *isz)
+/* Fill and border of a box-like element, with the pressed feedback. */
+static void draw_frame(SDL_Renderer *r, const hd_elem *e, const hd_dlist *dl)
 {
-    int s = e->text_px * 5 / 4;
-    if (s > e->rect.h - 8)
-        s = e->rect.h - 8;
-    if (s < 0)
-        s = 0;
-    *isz = s;
-    return s + e->text_px / 2;
-}
-
-static void draw_box(SDL_Renderer *r, hd_text *tx, const hd_elem *e, const hd_dlist *dl)
-{
-    SDL_Rect rc = {e->rect.x, e->rect.y, e->rect.w, e->rect.h};
+    SDL_Rect rc = sdl_rect(e->rect);
     uint32_t bg = e->bg;
     bool pressed = (e->flags & HD_ELEM_PRESSED) != 0;
     if (pressed && (bg & 0xFF))
@@ -466,67 +464,52 @@ static void draw_box(SDL_Renderer *r, hd_text *tx, const hd_elem *e, const hd_dl
     else if (pressed)
         hd_render_round_rect(r, &rc, e->radius, 0, (e->fg & 0xFFFFFF00u) | 0x30u);
     if (e->border & 0xFF) {
-        int shorter = rc.w < rc.h ? rc.w : rc.h;
-        int t = shorter / 28 > 2 ? shorter / 28 : 2;
+        /* 2 units (1 unit = 1 px at 800x480), twice that when selected:
+         * the border scales with the screen, not with the box. */
+        int shorter = dl->w < dl->h ? dl->w : dl->h;
+        int t = (2 * shorter + 240) / 480;
+        if (t < 2)
+            t = 2;
         if (e->flags & HD_ELEM_SELECTED)
             t = t * 2;
         hd_render_round_rect(r, &rc, e->radius, t, e->border);
     }
-    bool rtl = e->rtl;
-    int pad = hd_render_box_pad(e);
-    SDL_Rect inner = {rc.x + pad, rc.y, rc.w - 2 * pad, rc.h};
-    bool has_text = e->text && e->text[0];
-    if (e->icon != HD_ICON_NONE && !has_text) {
-        int s = (rc.w < rc.h ? rc.w : rc.h) * 11 / 20;
-        SDL_Rect ir = {rc.x + (rc.w - s) / 2, rc.y + (rc.h - s) / 2, s, s};
-        hd_render_icon(r, &ir, e->icon, e->fg, dl->rtl);
+}
+
+static void draw_label(hd_text *tx, const hd_elem *e)
+{
+    if (!tx || !e->text || !e->text[0])
         return;
-    }
-    if (e->icon != HD_ICON_NONE) {
-        int isz;
-        int room = icon_room(e, &isz);
-        int tw = e->text_w < inner.w - room ? e->text_w : inner.w - room;
-        int group = room + tw;
-        int gx;
-        if (e->align == HD_ALIGN_CENTER)
-            gx = inner.x + (inner.w - group) / 2;
-        else if ((e->align == HD_ALIGN_START) != rtl)
-            gx = inner.x;
-        else
-            gx = inner.x + inner.w - group;
-        SDL_Rect ir = {rtl ? gx + group - isz : gx, rc.y + (rc.h - isz) / 2, isz, isz};
-        hd_render_icon(r, &ir, e->icon, e->fg, dl->rtl);
-        inner.w -= room;
-        if (!rtl)
-            inner.x += room;
-    }
-    if (has_text && tx)
-        hd_text_draw(tx, e->text, e->text_px, e->bold, &inner, (int)e->align, rtl, true, e->fg);
+    hd_rect tr = e->text_rect.w > 0 && e->text_rect.h > 0 ? e->text_rect : e->rect;
+    SDL_Rect rc = sdl_rect(tr);
+    hd_text_draw(tx, e->text, e->text_px, e->bold, &rc, (int)e->align, e->rtl, true, e->fg);
 }
 
 static void draw_elem(SDL_Renderer *r, hd_text *tx, const hd_elem *e, const hd_dlist *dl)
 {
-    SDL_Rect rc = {e->rect.x, e->rect.y, e->rect.w, e->rect.h};
+    SDL_Rect rc = sdl_rect(e->rect);
+    bool has_icon = e->icon_rect.w > 0 && e->icon_rect.h > 0;
+    SDL_Rect ir = sdl_rect(e->icon_rect);
     switch (e->draw) {
     case HD_DRAW_BOX:
-        draw_box(r, tx, e, dl);
+        draw_frame(r, e, dl);
+        if (has_icon && e->icon != HD_ICON_NONE)
+            hd_render_icon(r, &ir, e->icon, e->fg, dl->rtl);
+        draw_label(tx, e);
         break;
     case HD_DRAW_TEXT:
         if (e->bg & 0xFF)
             hd_render_round_rect(r, &rc, e->radius, 0, e->bg);
         if (e->flags & HD_ELEM_PRESSED)
             hd_render_round_rect(r, &rc, e->radius, 0, (e->fg & 0xFFFFFF00u) | 0x30u);
-        if (tx && e->text && e->text[0])
-            hd_text_draw(tx, e->text, e->text_px, e->bold, &rc, (int)e->align, e->rtl, false,
-                         e->fg);
+        draw_label(tx, e);
         break;
-    case HD_DRAW_FACE: {
-        uint32_t bg = e->bg;
-        if ((e->flags & HD_ELEM_PRESSED) && (bg & 0xFF))
-            bg = pressed_colour(bg);
-        hd_render_face(r, &rc, (int)e->icon, e->fg, bg, e->border);
+    case HD_DRAW_FACE:
+        draw_frame(r, e, dl);
+        if (has_icon)
+            hd_render_face(r, &ir, (int)e->icon, e->fg, 0, e->fg);
+        draw_label(tx, e);
         break;
-    }
     case HD_DRAW_ICON:
         if (e->bg & 0xFF)
             hd_render_round_rect(r, &rc, e->radius, 0,

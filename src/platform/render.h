@@ -13,18 +13,15 @@
 #include "core/dlist.h"
 #include "platform/text.h"
 
-/* Inner padding of a box: the view measures a box's text at rect.w minus
- * twice this (and minus the icon's room when it has one). Keep in step with
- * src/core/view.c. */
-int hd_render_box_pad(const hd_elem *e);
-
 /* Clears the target to dl->background and draws every element in order,
- * clipping HD_ELEM_CLIP elements to dl->clip. tx may be NULL (no text). Does
- * not present. */
+ * clipping HD_ELEM_CLIP elements to dl->clip. Text goes in text_rect and
+ * icons and faces in icon_rect, exactly where the view measured them. tx may
+ * be NULL (no text). Does not present. */
 void hd_render_dlist(SDL_Renderer *r, hd_text *tx, const hd_dlist *dl);
 
 /* Draws one face (mood 1 very unhappy .. 5 very happy) filling the square
- * centred in rect: a circle in bg with a border ring, eyes and a mouth in fg. */
+ * centred in rect: a circle filled with bg (alpha 0: none) and outlined in
+ * border, eyes and a mouth in fg. */
 void hd_render_face(SDL_Renderer *r, const SDL_Rect *rect, int mood, uint32_t fg, uint32_t bg,
                     uint32_t border);
 

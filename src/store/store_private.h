@@ -23,6 +23,13 @@ struct sqlite3 *hd_store_sqlite(hd_store *st);
  * was a write: then SQLITE_CANTOPEN means read-only media. */
 hd_err hd_store_map_rc(hd_store *st, int rc, int writing);
 
+/* Like hd_store_map_rc, for any connection (the backup's destination, say):
+ * uses db's saved errno to tell a full or read-only medium from other I/O. */
+hd_err hd_store_map_conn_rc(struct sqlite3 *db, int rc, int writing);
+
+/* PRAGMA application_id of every heard database ("hear"). */
+#define HD_STORE_APP_ID 0x68656172
+
 /* Reads the current value of a read-only-safe PRAGMA (journal_mode,
  * synchronous, foreign_keys, secure_delete, busy_timeout, user_version,
  * application_id) on st's own connection, as text, into buf (cap bytes).
@@ -30,5 +37,12 @@ hd_err hd_store_map_rc(hd_store *st, int rc, int writing);
  * diagnostics: per-connection settings such as synchronous cannot be seen
  * from another connection. */
 hd_err hd_store_pragma(hd_store *st, const char *name, char *buf, size_t cap);
+
+/* Runs PRAGMA integrity_check (the full check, not quick_check) on st's
+ * connection. HD_OK when it answers "ok"; HD_ECORRUPT when it reports
+ * problems, with the first one copied into problem (cap bytes; may be NULL);
+ * other failures mapped as by the store. For tests and diagnostics: it reads
+ * the whole file. (src/store/check.c) */
+hd_err hd_store_integrity_check(hd_store *st, char *problem, size_t cap);
 
 #endif
