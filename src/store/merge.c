@@ -35,17 +35,18 @@
 #define MAX_SEALED 65536
 #define SEAL_OVERHEAD 48 /* crypto_box_SEALBYTES */
 
-enum { S_FIND, S_FIND_ANSWERS, S_INS_SESSION, S_INS_ANSWER, S_FIND_CONTACT, S_INS_CONTACT,
-       N_STMT };
+enum { S_FIND, S_FIND_ANSWERS, S_INS_SESSION, S_SET_FLAG, S_INS_ANSWER, S_FIND_CONTACT,
+       S_INS_CONTACT, N_STMT };
 
 static const char *const stmt_sql[N_STMT] = {
     [S_FIND] = "SELECT device_id, survey_id, survey_version, language, tier, venue, mode, "
-               "started_at, ended_at, status FROM session WHERE id = ?1",
+               "started_at, ended_at, status, flagged FROM session WHERE id = ?1",
     [S_FIND_ANSWERS] = "SELECT question_id, value, answered_at FROM answer "
                        "WHERE session_id = ?1 ORDER BY question_id",
     [S_INS_SESSION] = "INSERT INTO session(id, device_id, survey_id, survey_version, language, "
-                      "tier, venue, mode, started_at, ended_at, status) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                      "tier, venue, mode, started_at, ended_at, status, flagged) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [S_SET_FLAG] = "UPDATE session SET flagged = 1 WHERE id = ?1",
     [S_INS_ANSWER] = "INSERT INTO answer(session_id, question_id, value, answered_at) "
                      "VALUES (?1, ?2, ?3, ?4)",
     [S_FIND_CONTACT] = "SELECT survey_id, created_on, sealed FROM contact WHERE id = ?1",
@@ -72,30 +73,14 @@ void hd_merge_close(hd_merge *m)
     free(m);
 }
 
-hd_err hd_merge_open(const char *path, hd_merge **out, char *why, size_t cap)
+/* Opens the raw connection and checks the file; *version gets its schema
+ * version. */
+static hd_err merge_connect(hd_merge *m, const char *path, int *version, char *why, size_t cap)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0 || sb.st_size == 0) {
-        /* A new coordinator database gets exactly the kiosk's schema. */
-        hd_store *st = NULL;
-        char moved[16];
-        hd_err e = hd_store_open(path, &st, moved, sizeof moved);
-        if (e != HD_OK)
-            return hd_sync_why(why, cap, e, "cannot create %s: %s", path, hd_strerror(e));
-        hd_store_close(st);
-    }
-    hd_merge *m = calloc(1, sizeof *m);
-    if (!m)
-        return HD_ENOMEM;
-    m->path = strdup(path);
     int rc = sqlite3_open_v2(path, &m->db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc != SQLITE_OK || !m->path) {
-        hd_err e = hd_sync_why(why, cap, m->path ? hd_sync_map_rc(rc) : HD_ENOMEM,
-                               "cannot open %s: %s", path,
-                               m->db ? sqlite3_errmsg(m->db) : sqlite3_errstr(rc));
-        hd_merge_close(m);
-        return e;
-    }
+    if (rc != SQLITE_OK)
+        return hd_sync_why(why, cap, hd_sync_map_rc(rc), "cannot open %s: %s", path,
+                           m->db ? sqlite3_errmsg(m->db) : sqlite3_errstr(rc));
     sqlite3_db_config(m->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_db_config(m->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
     sqlite3_busy_timeout(m->db, 5000);
@@ -107,15 +92,57 @@ hd_err hd_merge_open(const char *path, hd_merge **out, char *why, size_t cap)
      * the check (one index lookup per answer, 7% of the CPU time) could
      * never fail. */
     rc = exec(m->db, "PRAGMA foreign_keys=OFF; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536");
-    hd_err err = rc == SQLITE_OK ? HD_OK
-                                 : hd_sync_why(why, cap, HD_ESCHEMA, "%s: %s", path,
-                                               rc == SQLITE_NOTADB ? "not an SQLite database"
-                                                                   : sqlite3_errmsg(m->db));
-    if (err == HD_OK)
-        err = hd_sync_check_schema(m->db, path, false, why, cap);
+    if (rc != SQLITE_OK)
+        return hd_sync_why(why, cap, HD_ESCHEMA, "%s: %s", path,
+                           rc == SQLITE_NOTADB ? "not an SQLite database" : sqlite3_errmsg(m->db));
+    return hd_sync_check_schema(m->db, path, false, version, why, cap);
+}
+
+hd_err hd_merge_open(const char *path, hd_merge **out, char *why, size_t cap)
+{
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0 && sb.st_size > 0;
+    hd_merge *m = calloc(1, sizeof *m);
+    if (!m)
+        return HD_ENOMEM;
+    m->path = strdup(path);
+    if (!m->path) {
+        free(m);
+        return HD_ENOMEM;
+    }
+    int version = 0;
+    hd_err err = HD_OK;
+    if (exists) {
+        err = merge_connect(m, path, &version, why, cap);
+        if (err == HD_OK && version < HD_SCHEMA_VERSION) {
+            /* An older coordinator database: the kiosk's own migrations
+             * bring it up to date (they only ever add). */
+            sqlite3_close(m->db);
+            m->db = NULL;
+            exists = false;
+        }
+    }
+    if (err == HD_OK && !exists) {
+        /* A new coordinator database gets exactly the kiosk's schema. */
+        hd_store *st = NULL;
+        char moved[4096];
+        hd_err e = hd_store_open(path, &st, moved, sizeof moved);
+        if (e != HD_OK)
+            err = hd_sync_why(why, cap, e, "cannot %s %s: %s", version ? "update" : "create", path,
+                              hd_strerror(e));
+        else if (moved[0])
+            err = hd_sync_why(why, cap, HD_ECORRUPT,
+                              "%s was damaged: it has been moved to %s and an empty database "
+                              "started in its place; nothing was merged (see docs/database.md, "
+                              "\"A damaged file\")",
+                              path, moved);
+        hd_store_close(st);
+        if (err == HD_OK)
+            err = merge_connect(m, path, &version, why, cap);
+    }
     for (int i = 0; i < N_STMT && err == HD_OK; i++) {
-        rc = sqlite3_prepare_v3(m->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &m->st[i],
-                                NULL);
+        int rc = sqlite3_prepare_v3(m->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &m->st[i],
+                                    NULL);
         if (rc != SQLITE_OK)
             err = hd_sync_why(why, cap, hd_sync_map_rc(rc), "%s: %s", path, sqlite3_errmsg(m->db));
     }
@@ -226,6 +253,7 @@ typedef struct answer_ref {
 
 typedef struct sess {
     const char *f[N_F];
+    int flagged; /* 0 or 1 */
     /* answers of the current session */
     char *buf;
     size_t len, cap;
@@ -443,6 +471,8 @@ static hd_err insert_session(hd_merge *m, const sess *s)
     for (int i = 0; i < N_F && rc == SQLITE_OK; i++)
         rc = bind_opt(ins, i + 1, s->f[i]);
     if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(ins, N_F + 1, s->flagged);
+    if (rc == SQLITE_OK)
         rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
@@ -471,6 +501,7 @@ static hd_err insert_session(hd_merge *m, const sess *s)
 typedef struct merge_run {
     hd_merge *m;
     sqlite3 *dev;
+    int version; /* the device file's schema version */
     const char *name;
     hd_merge_stats *st;
     hd_merge_progress_fn progress;
@@ -504,10 +535,16 @@ static hd_err merge_sessions(merge_run *r)
     if (err != HD_OK)
         return hd_sync_why(r->why, r->cap, err, "%s: %s", r->name, sqlite3_errmsg(r->dev));
     sqlite3_stmt *ss = NULL, *qa = NULL;
+    /* In id order: inserts into the coordinator's id indexes then arrive
+     * in order too. Schema 1 files have no flagged column. */
     int rc = sqlite3_prepare_v2(r->dev,
-                                "SELECT id, device_id, survey_id, survey_version, language, tier, "
-                                "venue, mode, started_at, ended_at, status FROM session "
-                                "ORDER BY id",
+                                r->version >= 2
+                                    ? "SELECT id, device_id, survey_id, survey_version, language, "
+                                      "tier, venue, mode, started_at, ended_at, status, flagged "
+                                      "FROM session ORDER BY id"
+                                    : "SELECT id, device_id, survey_id, survey_version, language, "
+                                      "tier, venue, mode, started_at, ended_at, status, 0 "
+                                      "FROM session ORDER BY id",
                                 -1, &ss, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(r->dev,
@@ -540,6 +577,13 @@ static hd_err merge_sessions(merge_run *r)
                                                                             : "not text");
             }
         }
+        if (err == HD_OK) {
+            if (sqlite3_column_type(ss, N_F) != SQLITE_INTEGER ||
+                (sqlite3_column_int64(ss, N_F) != 0 && sqlite3_column_int64(ss, N_F) != 1))
+                err = hd_sync_why(r->why, r->cap, HD_EPARSE, "%s: %s: flagged is not 0 or 1",
+                                  r->name, who("session", s.f[F_ID], w, sizeof w));
+            s.flagged = (int)sqlite3_column_int64(ss, N_F);
+        }
         if (err == HD_OK)
             err = check_session(&s, r->name, r->why, r->cap);
         if (err == HD_OK)
@@ -561,6 +605,7 @@ static hd_err merge_sessions(merge_run *r)
             r->st->answers_new += (long)s.n;
         } else if (rc == SQLITE_ROW) {
             char what[200];
+            bool coord_flagged = sqlite3_column_int(f, N_F - 1) != 0;
             err = compare(m, &s, what, sizeof what);
             sqlite3_reset(f);
             if (err != HD_OK) {
@@ -569,6 +614,21 @@ static hd_err merge_sessions(merge_run *r)
             }
             if (what[0] == '\0') {
                 r->st->sessions_present++;
+                /* A flag is a mark, not content: a later copy of the device
+                 * may have flagged the session since; it is added, never
+                 * taken away. */
+                if (s.flagged && !coord_flagged) {
+                    sqlite3_stmt *u = m->st[S_SET_FLAG];
+                    sqlite3_bind_text(u, 1, s.f[F_ID], -1, SQLITE_STATIC);
+                    rc = sqlite3_step(u);
+                    sqlite3_reset(u);
+                    if (rc != SQLITE_DONE) {
+                        err = hd_sync_why(r->why, r->cap, hd_sync_map_rc(rc), "%s: %s", m->path,
+                                          sqlite3_errmsg(m->db));
+                        break;
+                    }
+                    r->st->flags_added++;
+                }
             } else {
                 r->st->sessions_conflict++;
                 if (r->conflict)
@@ -753,8 +813,9 @@ hd_err hd_merge_device(hd_merge *m, const char *device_path, hd_merge_stats *st,
         err = hd_sync_open_ro(t.db, device_path, &dev, why, cap);
     if (err == HD_OK)
         err = quick_check(dev, device_path, why, cap);
+    int version = 0;
     if (err == HD_OK)
-        err = hd_sync_check_schema(dev, device_path, true, why, cap);
+        err = hd_sync_check_schema(dev, device_path, true, &version, why, cap);
     bool in_tx = false;
     if (err == HD_OK) {
         int rc = exec(m->db, "BEGIN IMMEDIATE");
@@ -764,7 +825,7 @@ hd_err hd_merge_device(hd_merge *m, const char *device_path, hd_merge_stats *st,
         else
             in_tx = true;
     }
-    merge_run r = {m, dev, device_path, st, progress, conflict, ctx, why, cap};
+    merge_run r = {m, dev, version, device_path, st, progress, conflict, ctx, why, cap};
     if (err == HD_OK)
         err = merge_sessions(&r);
     if (err == HD_OK)
