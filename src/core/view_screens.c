@@ -64,7 +64,9 @@ static void countdown_in(vctx *c, hd_rect band, const char *msgid, int64_t total
 #define ATTRACT_MS 5000
 
 typedef struct welcome {
-    int hl; /* highlighted language */
+    int hl;      /* highlighted language */
+    bool header; /* the title and the invitation */
+    bool grid;   /* the language buttons */
 } welcome;
 
 static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
@@ -72,19 +74,22 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
     const welcome *wi = arg;
     const hd_survey *sv = c->sv;
     int y = a.y;
-    hd_elem *e = vc_text(c, "title", a.x, y, a.w, vc_sv(c, "survey.title", sv->title),
-                         vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text, c->rtl);
-    y += e->rect.h + c->sgap;
-    const char *hl_lang = wi->hl >= 0 ? sv->languages[wi->hl] : c->lang;
-    const char *invite_id = HD_N_("Tell us what you think. It takes about 2 minutes.");
-    const char *invite = c->t ? hd_i18n_ui(c->t, hl_lang, invite_id) : invite_id;
-    e = vc_text(c, "invite", a.x, y, a.w, invite, vc_px(c, c->px_head, s), false,
-                HD_ALIGN_CENTER, c->th->text, hd_lang_is_rtl(hl_lang));
-    y += e->rect.h + c->gap;
+    if (wi->header) {
+        hd_elem *e = vc_text(c, "title", a.x, y, a.w, vc_sv(c, "survey.title", sv->title),
+                             vc_px(c, c->px_title, s), true, HD_ALIGN_CENTER, c->th->text,
+                             c->rtl);
+        y += e->rect.h + c->sgap;
+        const char *hl_lang = wi->hl >= 0 ? sv->languages[wi->hl] : c->lang;
+        const char *invite_id = HD_N_("Tell us what you think. It takes about 2 minutes.");
+        const char *invite = c->t ? hd_i18n_ui(c->t, hl_lang, invite_id) : invite_id;
+        e = vc_text(c, "invite", a.x, y, a.w, invite, vc_px(c, c->px_head, s), false,
+                    HD_ALIGN_CENTER, c->th->text, hd_lang_is_rtl(hl_lang));
+        y += e->rect.h + c->gap;
+    }
 
     int n = sv->n_languages;
-    if (n < 1)
-        return y - a.y;
+    if (n < 1 || !wi->grid)
+        return y - (wi->header ? c->gap : 0) - a.y;
     int maxcols = c->portrait ? 2 : 4;
     if (n == 1)
         maxcols = 1;
@@ -189,7 +194,7 @@ static void mode_marker(vctx *c)
  * so a Polish speaker passing sees both in Polish. An item that does not
  * fit the room left is passed over. */
 
-#define NEWS_MS 8000
+#define NEWS_MS 8000 /* each news item, and the attract step when there is news */
 
 /* A vctx that translates into lang (elements still go to c's list). */
 static vctx in_lang(const vctx *c, const char *lang)
@@ -227,6 +232,14 @@ static int news_card(vctx *c, hd_rect r, const char *heading, bool rtl, int *pad
     return r.y + pad + th + vc_u(c, 4);
 }
 
+/* The card (the first element from mk) ends at bottom: as tall as what it
+ * holds, not as the room it was given. */
+static void card_end(vctx *c, vmark mk, int bottom)
+{
+    if (mk.n < c->dl->n && bottom > c->dl->elems[mk.n].rect.y)
+        c->dl->elems[mk.n].rect.h = bottom - c->dl->elems[mk.n].rect.y;
+}
+
 /* One update in r; false when it does not fit. */
 static bool news_update(vctx *c, hd_rect r, int i, const char *lang)
 {
@@ -246,8 +259,9 @@ static bool news_update(vctx *c, hd_rect r, int i, const char *lang)
         vc_rollback(c, mk);
         return false;
     }
-    vc_text(c, "news.text", r.x + pad, y, r.w - 2 * pad, text, px, false, HD_ALIGN_START,
-            c->th->st[VS_CARD].fg, rtl);
+    hd_elem *e = vc_text(c, "news.text", r.x + pad, y, r.w - 2 * pad, text, px, false,
+                         HD_ALIGN_START, c->th->st[VS_CARD].fg, rtl);
+    card_end(c, mk, e->rect.y + e->rect.h + pad);
     return true;
 }
 
@@ -334,6 +348,7 @@ static bool news_result(vctx *c, hd_rect r, const hd_view_result *vr, const char
             vc_text(c, id, x, y + lh + c->sgap + bh + c->sgap, cw, pcts[i], fpx, true,
                     HD_ALIGN_START, c->th->st[VS_CARD].fg, rtl);
         }
+        card_end(c, mk, y + lh + c->sgap + bh + c->sgap + line + pad);
         return true;
     }
     /* one row each: label, bar, share */
@@ -372,6 +387,7 @@ static bool news_result(vctx *c, hd_rect r, const hd_view_result *vr, const char
                 HD_ALIGN_END, c->th->st[VS_CARD].fg, rtl);
         y += rh[i] + vc_u(c, 4);
     }
+    card_end(c, mk, y - vc_u(c, 4) + pad);
     return true;
 no:
     vc_rollback(c, mk);
@@ -394,23 +410,20 @@ static void card_direction(vctx *c, vmark mk, hd_rect r, bool rtl)
     }
 }
 
-/* The item shown at time t (and when the next one comes), in lang. */
-static void news(vctx *c, hd_rect r, const char *lang)
+/* News item first (or the next one that fits r), in lang; false when none
+ * fits. */
+static bool news(vctx *c, hd_rect r, const char *lang, int first)
 {
     int n = news_count(c);
     if (n == 0 || r.h < c->tap)
-        return;
-    int64_t t = c->now < 0 ? 0 : c->now;
-    int first = (int)((t / NEWS_MS) % n);
-    if (n > 1 && (t / NEWS_MS + 1) * NEWS_MS < c->dl->next_change_ms)
-        c->dl->next_change_ms = (t / NEWS_MS + 1) * NEWS_MS;
+        return false;
     int nu = hd_updates_count(c->ex->updates);
     for (int k = 0; k < n; k++) {
         int item = (first + k) % n;
         if (item < nu) {
             /* each text aligns by its own direction: nothing to mirror */
             if (news_update(c, r, item, lang))
-                return;
+                return true;
             continue;
         }
         int j = item - nu;
@@ -422,49 +435,76 @@ static void news(vctx *c, hd_rect r, const char *lang)
                 vmark mk = vc_mark(c);
                 if (news_result(c, r, vr, lang)) {
                     card_direction(c, mk, r, hd_lang_is_rtl(lang));
-                    return;
+                    return true;
                 }
                 break;
             }
         }
     }
+    return false;
 }
 
 void vc_screen_welcome(vctx *c)
 {
-    int top = vc_top_bar(c, VT_SUPPORT);
+    /* No support button here: nobody has been asked anything yet, and the
+     * consent screen, one tap on, has it. */
+    int top = vc_top_bar(c, 0);
     mode_marker(c);
     top = vc_banner(c, top, vc_flow_message(c));
-    welcome wi = {.hl = -1};
+    welcome wi = {.hl = -1, .header = true, .grid = true};
     int n = c->sv->n_languages;
+    int64_t t = c->now < 0 ? 0 : c->now;
+    bool news_on = news_count(c) > 0;
+    /* With news the attract loop moves every 8 s instead of 5, so that the
+     * highlight, the invitation and the news card change together. */
+    int64_t step = news_on ? NEWS_MS : ATTRACT_MS;
     if (n > 1) {
-        int64_t t = c->now < 0 ? 0 : c->now;
-        wi.hl = (int)((t / ATTRACT_MS) % n);
-        c->dl->next_change_ms = (t / ATTRACT_MS + 1) * ATTRACT_MS;
+        wi.hl = (int)((t / step) % n);
+        c->dl->next_change_ms = (t / step + 1) * step;
+    } else if (news_on) {
+        c->dl->next_change_ms = (t / step + 1) * step;
     }
     hd_rect a = content_area(c, top, c->h - c->mtop + c->gap);
-    if (news_count(c) > 0) {
-        /* The languages first; the news card gets the room below them,
-         * the languages' text a little smaller if that makes room for it,
-         * or no card at all (they never scroll for it). */
-        static const float scales[] = {1.0f, 0.92f, 0.84f};
-        int want = vc_u(c, 150), cap = vc_u(c, 320);
-        for (size_t i = 0; i < sizeof scales / sizeof *scales; i++) {
-            vmark mk = vc_mark(c);
-            int bh = welcome_body(c, a, scales[i], &wi);
-            vc_rollback(c, mk);
-            int room = a.h - bh - c->gap;
-            if (room >= want || (i + 1 == sizeof scales / sizeof *scales && room >= c->tap)) {
-                if (room > cap)
-                    room = cap;
-                vc_body(c, (hd_rect){a.x, a.y, a.w, bh}, welcome_body, &wi);
-                const char *lang = wi.hl >= 0 ? c->sv->languages[wi.hl] : c->lang;
-                news(c, (hd_rect){a.x, a.y + bh + c->gap, a.w, room}, lang);
-                return;
-            }
+    if (!news_on) {
+        vc_body(c, a, welcome_body, &wi);
+        return;
+    }
+    const char *lang = wi.hl >= 0 ? c->sv->languages[wi.hl] : c->lang;
+    int64_t slot = t / step;
+    /* 1. Where there is the height (portrait): the news card below the
+     * languages, the languages' text a little smaller if that makes room. */
+    static const float scales[] = {1.0f, 0.92f, 0.84f};
+    int want = vc_u(c, 150), cap = vc_u(c, 320);
+    for (size_t i = 0; i < sizeof scales / sizeof *scales; i++) {
+        vmark mk = vc_mark(c);
+        int bh = welcome_body(c, a, scales[i], &wi);
+        vc_rollback(c, mk);
+        int room = a.h - bh - c->gap;
+        if (room >= want) {
+            vc_body(c, (hd_rect){a.x, a.y, a.w, bh}, welcome_body, &wi);
+            news(c, (hd_rect){a.x, a.y + bh + c->gap, a.w, room > cap ? cap : room}, lang,
+                 (int)(slot % news_count(c)));
+            return;
         }
     }
-    vc_body(c, a, welcome_body, &wi);
+    /* 2. Otherwise (landscape): the languages stay at the bottom, and the
+     * space above them shows the title and invitation and a news item in
+     * turn, 8 s each. */
+    welcome grid = wi;
+    grid.header = false;
+    vmark mk = vc_mark(c);
+    int gh = welcome_body(c, a, 1.0f, &grid);
+    vc_rollback(c, mk);
+    hd_rect ga = {a.x, a.y + a.h - gh, a.w, gh};
+    hd_rect ha = {a.x, a.y, a.w, a.h - gh - c->gap};
+    vc_body(c, ga, welcome_body, &grid);
+    welcome head = wi;
+    head.grid = false;
+    mk = vc_mark(c);
+    if (slot % 2 == 1 && news(c, ha, lang, (int)((slot / 2) % news_count(c))))
+        return;
+    vc_rollback(c, mk);
+    vc_body(c, ha, welcome_body, &head);
 }
 
 /* ---- consent ---------------------------------------------------------------- */
@@ -750,13 +790,6 @@ static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
                     vc_px(c, c->px_head, s), false, HD_ALIGN_CENTER, c->th->text, c->rtl);
         y = e->rect.y + e->rect.h + c->gap;
     }
-    if (hd_updates_count(c->ex->updates) > 0) {
-        /* The newest "You said, we did": what taking part has changed. */
-        int uh = thanks_update_h(c, a.w, s);
-        hd_rect r = {a.x, y, a.w, uh};
-        if (uh > 0 && news_update(c, r, 0, c->lang))
-            y += uh + c->gap;
-    }
     int t = hd_flow_offer_tier(c->fl);
     if (t >= 0) {
         const char *id = c->sv->tiers[t].id;
@@ -772,6 +805,13 @@ static int thanks_body(vctx *c, hd_rect a, float s, void *arg)
         int bh = vc_button_need_h(c, &b, bw, px, c->tap);
         vc_button(c, &b, (hd_rect){a.x + (a.w - bw) / 2, y, bw, bh});
         y += bh + c->gap;
+    }
+    if (hd_updates_count(c->ex->updates) > 0) {
+        /* The newest "You said, we did": what taking part has changed. */
+        int uh = thanks_update_h(c, a.w, s);
+        hd_rect r = {a.x, y, a.w, uh};
+        if (uh > 0 && news_update(c, r, 0, c->lang))
+            y += uh + c->gap;
     }
     return y - c->gap - a.y;
 }

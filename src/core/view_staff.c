@@ -201,7 +201,7 @@ static int representation(vctx *c, int x, int y, int w, float s)
             rp->answered_few ? vc_ui(c, HD_N_("Fewer than 10 people answered"))
             : rp->answered == 0
                 ? vc_ui(c, HD_N_("Nobody has answered yet"))
-                : vc_subst2(c, HD_N_("{n} people answered"), "{n}", num(c, rp->answered), NULL,
+                : vc_subst2(c, HD_N_("Answered: {n}"), "{n}", num(c, rp->answered), NULL,
                             NULL);
         snprintf(id, sizeof id, "admin.rep.%s.answered", q->id);
         e = vc_text(c, id, x, y, w, answered, fpx, false, HD_ALIGN_START, c->th->muted, c->rtl);
@@ -289,7 +289,7 @@ static int settings(vctx *c, int x, int y, int w, float s)
     y = wide_button(c, &t, x, y, w);
 
     /* Self or assisted */
-    y = heading(c, "admin.mode.title", x, y, w, vc_ui(c, HD_N_("Who holds the kiosk")), s);
+    y = heading(c, "admin.mode.title", x, y, w, vc_ui(c, HD_N_("How the kiosk is used")), s);
     bool assisted = c->ex->mode && strcmp(c->ex->mode, "assisted") == 0;
     vbtn ms = {.id = "admin.mode.self", .text = vc_ui(c, HD_N_("Participants on their own")),
                .style = assisted ? VS_CHOICE : VS_SELECTED,
@@ -326,6 +326,10 @@ static int settings(vctx *c, int x, int y, int w, float s)
 static int admin_body(vctx *c, hd_rect a, float s, void *arg)
 {
     (void)arg;
+    /* Staff can scroll: the figures keep a readable size rather than all
+     * shrink to the floor to spare it. */
+    if (s < 0.84f)
+        s = 0.84f;
     hd_elem *e = vc_text(c, "title", a.x, a.y, a.w, vc_ui(c, HD_N_("Staff mode")),
                          vc_px(c, c->px_title, s), true, HD_ALIGN_START, c->th->text, c->rtl);
     int y = e->rect.y + e->rect.h + c->sgap;
@@ -462,8 +466,9 @@ static int usb_box(vctx *c, int y)
 
 /* ---- admin: typing a venue ------------------------------------------------------ */
 
-/* The draft in the input box on one line: shrunk to the floor, then its
- * end after "…" (the end is what is being typed). */
+/* The draft in the input box on one line, as large as the box allows; a
+ * draft too long for it shows its end after "…" (the end is what is being
+ * typed). */
 static void venue_input(vctx *c, hd_rect r)
 {
     const char *draft = c->fl->venue_draft;
@@ -477,32 +482,25 @@ static void venue_input(vctx *c, hd_rect r)
     int p = vc_u(c, 8);
     e->text_rect = (hd_rect){r.x + c->pad, r.y + p, r.w - 2 * c->pad, r.h - 2 * p};
     hd_rect tr = e->text_rect;
-    int px, tw, th;
-    if (!*draft) {
-        const char *ph = vc_ui(c, HD_N_("Type the name of the venue"));
-        if (!vc_fit(c, ph, false, c->rtl, c->px_body, c->px_floor, tr.w, tr.h, &px, &tw, &th))
-            return;
-        hd_elem *h = vc_add(c, NULL, HD_ROLE_NONE);
-        h->draw = HD_DRAW_TEXT;
-        h->text = ph;
-        h->text_px = px;
-        h->text_w = tw;
-        h->text_h = th;
-        h->fg = c->th->muted;
-        h->rtl = c->rtl;
-        h->rect = tr;
-        h->text_rect = tr;
-        return;
+    if (!*draft)
+        return; /* the title above the keys says what it is for */
+    /* the largest size whose line fits the box's height */
+    int px = c->px_body, tw, th;
+    for (;;) {
+        vc_measure(c, "M", px, false, 0, c->rtl, &tw, &th);
+        if (th <= tr.h || px <= c->px_floor)
+            break;
+        px -= px / 12 > 1 ? px / 12 : 1;
+        if (px < c->px_floor)
+            px = c->px_floor;
     }
-    int line;
-    vc_measure(c, "M", c->px_floor, false, 0, c->rtl, &tw, &line);
     for (size_t start = 0; draft[start];) {
         const char *s = start ? hd_dlist_printf(c->dl, "\xE2\x80\xA6%s", draft + start) : draft;
-        if (vc_fit(c, s, false, c->rtl, c->px_body, c->px_floor, tr.w, line, &px, &tw, &th)) {
+        vc_measure(c, s, px, false, 0, c->rtl, &tw, &th);
+        if (tw <= tr.w && th <= tr.h) {
             e->text = s;
             e->text_px = px;
-            e->text_w = tw;
-            e->text_h = th;
+            vc_measure(c, s, px, false, tr.w, c->rtl, &e->text_w, &e->text_h);
             return;
         }
         do
@@ -545,7 +543,16 @@ static void admin_venue_keyboard(vctx *c)
     if (vc_keyboard_min_h(c, kb, kw, false) > avail)
         c->kb_tight = true;
     int kh = vc_keyboard(c, kb, (hd_rect){kx, 0, kw, avail}, false, false);
-    vc_keyboard(c, kb, (hd_rect){kx, c->h - c->mtop - kh, kw, kh}, true, false);
+    int ky = c->h - c->mtop - kh;
+    vc_keyboard(c, kb, (hd_rect){kx, ky, kw, kh}, true, false);
+    /* what the box is for, in the room between it and the keys */
+    const char *title = vc_ui(c, HD_N_("Type the name of the venue"));
+    int room = ky - c->gap - (top + c->gap);
+    int px, tw, th;
+    if (room > 0 && vc_fit(c, title, true, c->rtl, c->px_head, c->px_floor, c->w - 2 * c->margin,
+                           room, &px, &tw, &th))
+        vc_text(c, "title", c->margin, top + c->gap + (room - th) / 2, c->w - 2 * c->margin,
+                title, px, true, HD_ALIGN_CENTER, c->th->text, c->rtl);
 }
 
 void vc_screen_admin(vctx *c)
