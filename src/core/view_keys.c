@@ -150,6 +150,27 @@ int vc_keyboard_min_h(const vctx *c, const hd_keyboard *kb, int w, bool keypad)
     return ns * kh + (ns > 0 ? (ns - 1) * c->sgap : 0);
 }
 
+int vc_keyboard_min_w(const vctx *c, const hd_keyboard *kb, bool keypad)
+{
+    int minw = keypad ? c->tap : c->key;
+    int most = 0;
+    for (int r = 0; r < kb->n_rows; r++) {
+        const hd_kb_row *row = &kb->rows[r];
+        if (row->n < 1)
+            continue;
+        /* wide keys may give up their extra width (layout_spans) */
+        float units = 0, wmin = 1e9f;
+        for (int i = 0; i < row->n; i++) {
+            float kw = key_w(&row->keys[i], 0.0f);
+            units += kw;
+            wmin = kw < wmin ? kw : wmin;
+        }
+        int w = (int)(units * (float)minw / wmin + 0.999f) + (row->n - 1) * c->sgap;
+        most = w > most ? w : most;
+    }
+    return most;
+}
+
 static bool is_shift_page(int page)
 {
     return page == HD_KB_NATIVE_SHIFT || page == HD_KB_LATIN_SHIFT;

@@ -210,6 +210,9 @@ void vc_rollback(vctx *c, vmark m);
 int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool keypad);
 /* The smallest height keyboard kb needs at width w. */
 int vc_keyboard_min_h(const vctx *c, const hd_keyboard *kb, int w, bool keypad);
+/* The narrowest width at which kb keeps every row whole (no row split)
+ * with keys of the smallest size. */
+int vc_keyboard_min_w(const vctx *c, const hd_keyboard *kb, bool keypad);
 /* The most keys in one row of kb. */
 int vc_keyboard_max_row(const hd_keyboard *kb);
 

@@ -284,7 +284,16 @@ static const char css[] =
 static void svg_bar(FILE *f, double s, double t, bool hidden, bool under)
 {
     const int w = 160, h = 14;
-    fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">", w, h, w, h);
+    fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", w, h, w,
+            h);
+    /* what the bar shows, for screen readers and for a mouse hovering it */
+    if (hidden)
+        fputs("fewer than 10", f);
+    else
+        fprintf(f, "%.1f%%", 100 * s);
+    if (t >= 0)
+        fprintf(f, " (target %.1f%%)", 100 * t);
+    fputs("</title>", f);
     fprintf(f, "<rect x=\"0\" y=\"2\" width=\"%d\" height=\"%d\" fill=\"#eee\"/>", w, h - 4);
     if (!hidden && s > 0)
         fprintf(f, "<rect x=\"0\" y=\"2\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
