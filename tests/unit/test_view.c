@@ -904,6 +904,8 @@ static void progress_walk(const char *(*pick)(const hd_question *qq))
         if (v)
             act(HD_ACT_CHOOSE, 0, v);
         act(HD_ACT_NEXT, 0, NULL);
+        if (fl->screen == HD_SCREEN_SUPPORT)
+            act(HD_ACT_NEXT, 0, NULL); /* the support text after "About you" */
         steps++;
     }
     assert_int_equal(fl->screen, HD_SCREEN_REVIEW);
