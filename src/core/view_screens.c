@@ -212,8 +212,8 @@ static int news_count(const vctx *c)
     return n;
 }
 
-/* The card box behind an item, with its heading; returns the y below the
- * heading, or -1 when the heading does not fit. */
+/* The card box behind an item, with its heading (NULL: none); returns the
+ * y below the heading, or -1 when the heading does not fit. */
 static int news_card(vctx *c, hd_rect r, const char *heading, bool rtl, int *pad_out)
 {
     int pad = vc_u(c, 12);
@@ -223,6 +223,8 @@ static int news_card(vctx *c, hd_rect r, const char *heading, bool rtl, int *pad
     box->rect = r;
     box->radius = c->radius;
     vc_style(c, box, VS_CARD);
+    if (!heading)
+        return r.y + pad;
     int px, tw, th;
     if (!vc_fit(c, heading, true, rtl, c->px_floor, c->px_floor, r.w - 2 * pad, r.h - 2 * pad,
                 &px, &tw, &th))
@@ -298,19 +300,20 @@ static void result_bar(vctx *c, hd_rect r, int percent, bool rtl)
 /* One question's results in r: the question, then a bar per group with its
  * label and share, side by side when the cells are wide enough, else one
  * row each. False when it does not fit. */
-static bool news_result(vctx *c, hd_rect r, const hd_view_result *vr, const char *lang)
+static bool news_result_at(vctx *c, hd_rect r, const hd_view_result *vr, const char *lang,
+                           int qpx, bool heading)
 {
     const hd_question *q = &c->sv->questions[vr->question];
     bool rtl = hd_lang_is_rtl(lang);
     vctx lc = in_lang(c, lang);
     vmark mk = vc_mark(c);
     int pad;
-    int y = news_card(c, r, vc_ui(&lc, HD_N_("What we've heard so far")), rtl, &pad);
+    int y = news_card(c, r, heading ? vc_ui(&lc, HD_N_("What we've heard so far")) : NULL, rtl,
+                      &pad);
     int iw = r.w - 2 * pad, bottom = r.y + r.h - pad;
     const char *qt = vc_svf(&lc, q->text, "question.%s", q->id);
     int px, tw, th;
-    if (y < 0 || !vc_fit(c, qt, true, rtl, c->px_body, c->px_floor, iw, bottom - y, &px, &tw,
-                         &th))
+    if (y < 0 || !vc_fit(c, qt, true, rtl, qpx, c->px_floor, iw, bottom - y, &px, &tw, &th))
         goto no;
     vc_text(c, "news.question", r.x + pad, y, iw, qt, px, true, HD_ALIGN_START,
             c->th->st[VS_CARD].fg, rtl);
@@ -326,33 +329,51 @@ static bool news_result(vctx *c, hd_rect r, const hd_view_result *vr, const char
         labels[i] = bar_label(&lc, q, &vr->r.bar[i]);
         pcts[i] = vc_subst2(&lc, HD_N_("{n}%"), "{n}", num, NULL, NULL);
     }
-    /* side by side: each cell a label (two lines at most), a bar, the share */
+    /* side by side: in each cell the label with its share at the end of
+     * its line (beneath it when the cell is narrow), and a bar under them */
     int cw = n > 0 ? (iw - (n - 1) * c->gap) / n : 0;
     bool cells = cw >= vc_u(c, 90);
+    int spw = 0, sph = 0;
+    for (int i = 0; i < n; i++) {
+        int w, h;
+        vc_measure(c, pcts[i], fpx, true, 0, rtl, &w, &h);
+        spw = w > spw ? w : spw;
+        sph = h > sph ? h : sph;
+    }
+    spw += vc_u(c, 6);
+    bool beside = cw - spw - c->sgap >= vc_u(c, 48);
+    int lw = beside ? cw - spw - c->sgap : cw;
     int lh = 0;
     for (int i = 0; cells && i < n; i++) {
-        int p, w, h;
-        cells = vc_fit(c, labels[i], false, rtl, fpx, fpx, cw, 2 * line, &p, &w, &h);
+        int p, w, h, w1, h1;
+        vc_measure(c, labels[i], fpx, false, 0, rtl, &w1, &h1);
+        cells = vc_fit(c, labels[i], false, rtl, fpx, fpx, lw, 2 * h1, &p, &w, &h);
         lh = h > lh ? h : lh;
     }
-    if (cells && y + lh + c->sgap + bh + c->sgap + line <= bottom) {
+    int head = beside ? (lh > sph ? lh : sph) : lh + c->sgap + sph;
+    if (cells && y + head + c->sgap + bh <= bottom) {
         for (int i = 0; i < n; i++) {
             int x = r.x + pad + i * (cw + c->gap);
             const char *v = vr->r.bar[i].value ? vr->r.bar[i].value : "other";
             char id[HD_ID_MAX];
             snprintf(id, sizeof id, "news.choice.%s", v);
-            vc_text(c, id, x, y, cw, labels[i], fpx, false, HD_ALIGN_START,
+            vc_text(c, id, x, y, lw, labels[i], fpx, false, HD_ALIGN_START,
                     c->th->st[VS_CARD].fg, rtl);
-            result_bar(c, (hd_rect){x, y + lh + c->sgap, cw, bh}, vr->r.bar[i].percent, rtl);
             snprintf(id, sizeof id, "news.pct.%s", v);
-            vc_text(c, id, x, y + lh + c->sgap + bh + c->sgap, cw, pcts[i], fpx, true,
-                    HD_ALIGN_START, c->th->st[VS_CARD].fg, rtl);
+            if (beside)
+                vc_text(c, id, x + cw - spw, y, spw, pcts[i], fpx, true, HD_ALIGN_END,
+                        c->th->st[VS_CARD].fg, rtl);
+            else
+                vc_text(c, id, x, y + lh + c->sgap, cw, pcts[i], fpx, true, HD_ALIGN_START,
+                        c->th->st[VS_CARD].fg, rtl);
+            result_bar(c, (hd_rect){x, y + head + c->sgap, cw, bh}, vr->r.bar[i].percent, rtl);
         }
-        card_end(c, mk, y + lh + c->sgap + bh + c->sgap + line + pad);
+        card_end(c, mk, y + head + c->sgap + bh + pad);
         return true;
     }
     /* one row each: label, bar, share */
-    int pw = 0, lw = iw * 2 / 5;
+    int pw = 0;
+    lw = iw * 2 / 5;
     for (int i = 0; i < n; i++) {
         int w, h;
         vc_measure(c, pcts[i], fpx, true, 0, rtl, &w, &h);
@@ -392,6 +413,17 @@ static bool news_result(vctx *c, hd_rect r, const hd_view_result *vr, const char
 no:
     vc_rollback(c, mk);
     return false;
+}
+
+/* The question at body size, or at the floor when that leaves the bars too
+ * little room, or even without the heading (scripts with tall lines, such
+ * as Urdu's Nastaliq, on a low panel): the question and its shares say
+ * enough on their own. */
+static bool news_result(vctx *c, hd_rect r, const hd_view_result *vr, const char *lang)
+{
+    return news_result_at(c, r, vr, lang, c->px_body, true) ||
+           news_result_at(c, r, vr, lang, c->px_floor, true) ||
+           news_result_at(c, r, vr, lang, c->px_floor, false);
 }
 
 /* A results card (label, bar, share in a row) in a language whose
@@ -471,6 +503,10 @@ void vc_screen_welcome(vctx *c)
     }
     const char *lang = wi.hl >= 0 ? c->sv->languages[wi.hl] : c->lang;
     int64_t slot = t / step;
+    /* title and news take turns; the turn shifts by one every round of the
+     * languages, so that with an even number of them each language gets
+     * its news turn too */
+    bool news_turn = (slot + slot / (n > 0 ? n : 1)) % 2 == 1;
     /* 1. Where there is the height (portrait): the news card below the
      * languages, the languages' text a little smaller if that makes room. */
     static const float scales[] = {1.0f, 0.92f, 0.84f};
@@ -501,7 +537,7 @@ void vc_screen_welcome(vctx *c)
     welcome head = wi;
     head.grid = false;
     mk = vc_mark(c);
-    if (slot % 2 == 1 && news(c, ha, lang, (int)((slot / 2) % news_count(c))))
+    if (news_turn && news(c, ha, lang, (int)((slot / 2) % news_count(c))))
         return;
     vc_rollback(c, mk);
     vc_body(c, ha, welcome_body, &head);
