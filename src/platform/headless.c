@@ -265,6 +265,8 @@ static bool type_text(hl *h, const hd_event *ev)
                     q->id, hd_qtype_name(t));
             return false;
         }
+    } else if (f->screen == HD_SCREEN_ADMIN && f->venue_typing) {
+        t = HD_Q_TEXT; /* staff typing a venue */
     } else {
         fail_at(h, ev->line, "type: there is no keyboard on screen \"%s\"", screen_id(h));
         return false;
