@@ -635,7 +635,21 @@ int vc_top_bar(vctx *c, unsigned flags)
         int lw = tw + 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + vc_u(c, 6);
         int lmax = vc_u(c, 200);
         lw = lw < c->tap ? c->tap : lw > lmax ? lmax : lw;
-        if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) > x1) {
+        /* what progress needs beside it in row 1 (measured again below) */
+        int pneed = 0;
+        if (flags & VT_PROGRESS) {
+            const char *pt;
+            float pf;
+            vmark mk = vc_mark(c);
+            pneed = progress_parts(c, &pt, &pf) + vc_u(c, 6) + c->gap + vc_u(c, 72) + c->gap;
+            vc_rollback(c, mk);
+        }
+        if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) + pneed > x1 &&
+            x + c->tap + 3 * (c->tap + c->gap) + pneed <= x1) {
+            /* compact: the globe alone when that keeps the bar to one row */
+            b.text = NULL;
+            lw = c->tap;
+        } else if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) > x1) {
             /* compact and narrow: the globe alone, so the row holds */
             b.text = NULL;
             lw = c->tap;
@@ -969,15 +983,20 @@ int vc_button_row(vctx *c, const vrow *row, int x0, int x1, int y, int max_h)
     return h;
 }
 
-int vc_bottom_row(vctx *c, const vrow *row)
+int vc_bottom_row_h(vctx *c, const vrow *row, int max_h)
 {
     /* Laid out once to learn its height, then again at the bottom. */
     vmark mk = vc_mark(c);
-    int h = vc_button_row(c, row, c->margin, c->w - c->margin, 0, c->tap + c->tap / 2);
+    int h = vc_button_row(c, row, c->margin, c->w - c->margin, 0, max_h);
     vc_rollback(c, mk);
     int y = c->h - c->mtop - h;
-    vc_button_row(c, row, c->margin, c->w - c->margin, y, c->tap + c->tap / 2);
+    vc_button_row(c, row, c->margin, c->w - c->margin, y, max_h);
     return y;
+}
+
+int vc_bottom_row(vctx *c, const vrow *row)
+{
+    return vc_bottom_row_h(c, row, c->tap + c->tap / 2);
 }
 
 /* ---- scrolling content area ---------------------------------------------- */

@@ -245,8 +245,11 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
             hd_elem *e = vc_button(c, &b, (hd_rect){x, y, widths[i], kh});
             /* keys are small: less padding than other buttons */
             if (e->text) {
+                /* No padding above and below: one letter's ink sits well
+                 * inside its line, and Nastaliq's line is so tall that a
+                 * padded key would show Urdu letters at the floor size. */
                 int p = vc_u(c, 4);
-                e->text_rect = (hd_rect){x + p, y + p, widths[i] - 2 * p, kh - 2 * p};
+                e->text_rect = (hd_rect){x + p, y, widths[i] - 2 * p, kh};
                 vc_fit(c, e->text, false, e->rtl, base_px, c->px_floor, e->text_rect.w,
                        e->text_rect.h, &e->text_px, &e->text_w, &e->text_h);
             }

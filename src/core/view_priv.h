@@ -184,6 +184,9 @@ typedef struct vrow {
     int n_end;
 } vrow;
 int vc_bottom_row(vctx *c, const vrow *row);
+/* The same with the row's height capped at max_h for full-size text (the
+ * text shrinks, to the floor, before the row grows past it). */
+int vc_bottom_row_h(vctx *c, const vrow *row, int max_h);
 /* Lays a row of buttons into the band y..y+h between x0 and x1 (used by
  * vc_bottom_row and the modal). Returns the row's height. */
 int vc_button_row(vctx *c, const vrow *row, int x0, int x1, int y, int max_h);

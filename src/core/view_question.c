@@ -279,6 +279,16 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
 {
     hd_rect tr = e->text_rect;
     int tw, th;
+    /* the largest size at which one line fits the box (a low box only in
+     * the band beside a keyboard on panels of unusual shape) */
+    for (;;) {
+        vc_measure(c, "M", px, false, 0, e->rtl, &tw, &th);
+        if (th <= tr.h || px <= c->px_floor)
+            break;
+        px -= px / 12 > 1 ? px / 12 : 1;
+        if (px < c->px_floor)
+            px = c->px_floor;
+    }
     e->text_px = px;
     vc_measure(c, draft, px, false, tr.w, e->rtl, &tw, &th);
     if (th <= tr.h && tw <= tr.w) {
@@ -450,9 +460,8 @@ static void input_box(vctx *c, const qinfo *qi, hd_rect r)
         input_text(c, e, draft, base);
         /* from the top, as a page is written (the renderer centres text
          * in its box: the box is made as tall as the text) */
-        int want = e->text_h > line_h ? e->text_h : line_h;
-        if (want < e->text_rect.h)
-            e->text_rect.h = want;
+        if (e->text_h < e->text_rect.h)
+            e->text_rect.h = e->text_h;
     }
     caret(c, e, line_h);
 }
@@ -578,6 +587,11 @@ static void keypad_beside(vctx *c, const qinfo *qi, const hd_keyboard *kb, hd_re
     int kcap = vc_u(c, 360);
     if (kw > kcap)
         kw = kcap;
+    /* wide enough that no row of the keypad is split (a split row would
+     * make it taller than the screen) */
+    int kmin = vc_keyboard_min_w(c, kb, true);
+    if (kw < kmin)
+        kw = kmin < a.w / 2 ? kmin : a.w / 2;
     hd_rect kr = {a.x + a.w - kw, a.y, kw, a.h};
     int kh = vc_keyboard(c, kb, kr, false, true);
     kr.y = a.y + (a.h - kh) / 2;
@@ -703,7 +717,8 @@ void vc_screen_question(vctx *c)
     bool keypad = vc_keyboard_max_row(kb) <= 4;
     if (!keypad && column_layout(c, &qi, kb, &row, top))
         return;
-    int bottom = vc_bottom_row(c, &row);
+    /* landscape: every unit of height goes to the keys and the answer */
+    int bottom = vc_bottom_row_h(c, &row, c->portrait ? c->tap + c->tap / 2 : c->tap);
     hd_rect a = {c->margin, top + c->gap, c->w - 2 * c->margin, bottom - c->gap - top - c->gap};
     const char *msg = number && c->fl->message && !c->fl->store_failed ? number_message(c, qq)
                                                                        : NULL;
