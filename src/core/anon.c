@@ -863,6 +863,8 @@ static size_t column_baseline(const hd_anon *a, int k, uint64_t *cols_mask)
             for (int c = 0; c < a->m; c++)
                 if (!(mask >> c & 1) && (best < 0 || distinct[c] > distinct[best]))
                     best = c;
+            if (best < 0)
+                break; /* every column starred and still under k (fewer than k rows) */
             mask |= (uint64_t)1 << best;
         }
         found = mask;

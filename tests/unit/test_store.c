@@ -1136,7 +1136,7 @@ static void test_readonly_media(void **state)
         int rc = tu_run(tu_fmt("unshare -m sh -c \"mount --bind '%s' '%s' && "
                                "mount -o remount,bind,ro '%s' || exit 99; "
                                "exec '%s' --readonly-check '%s'\"",
-                               dir, dir, dir, self, dir),
+                               dir, dir, dir, tu_runnable(self), dir),
                         &out, 1);
         if (rc != 0 && rc < 40) {
             free(out);
