@@ -54,6 +54,9 @@ struct hd_app {
     size_t sealed_cap;
     bool quit;
     bool logged_overflow;
+    /* The PIN lockout as last written, for when the database cannot keep
+     * it (full or read-only media): a failing write must not lift it. */
+    long long pin_fails, pin_locked_until;
 };
 
 /* ---- clock ----------------------------------------------------------------- */
@@ -301,7 +304,9 @@ static void make_parent_dirs(const char *path)
     }
 }
 
-static hd_err open_store(hd_app *a)
+/* Where the database is: --db, else in memory (headless), else under
+ * $XDG_DATA_HOME or ~/.local/share (the directory is created). */
+static void resolve_db_path(hd_app *a)
 {
     if (a->opts.db_path) {
         snprintf(a->db_path, sizeof a->db_path, "%s", a->opts.db_path);
@@ -316,10 +321,22 @@ static hd_err open_store(hd_app *a)
                      home && *home ? home : ".");
         make_parent_dirs(a->db_path);
     }
+}
+
+/* Opens the database at a->db_path. A database that cannot be opened
+ * (read-only or full media, a missing directory, a file of another program
+ * or a newer heard) does not stop the kiosk: hd_app_open goes on without
+ * one, the flow shows "Please ask a member of staff", and the next session
+ * start tries again, so remounting the medium or freeing space is enough.
+ * Restarting would not help, and a kiosk that exits is restarted by systemd
+ * in a loop with nothing on the screen. */
+static hd_err open_store(hd_app *a)
+{
     char moved[PATH_CAP];
     moved[0] = '\0';
     hd_err err = hd_store_open(a->db_path, &a->st, moved, sizeof moved);
     if (err != HD_OK) {
+        a->st = NULL;
         hd_log("cannot open the database %s: %s", a->db_path, hd_strerror(err));
         return err;
     }
@@ -369,8 +386,11 @@ hd_err hd_app_open(const hd_app_opts *o, int64_t now_ms, hd_app **out)
         err = load_survey(a);
     if (err == HD_OK)
         err = load_translations(a);
-    if (err == HD_OK)
-        err = open_store(a);
+    if (err == HD_OK) {
+        resolve_db_path(a);
+        if (open_store(a) == HD_ENOMEM)
+            err = HD_ENOMEM; /* any other failure: on without a database (open_store) */
+    }
     if (err == HD_OK) {
         choose_venue(a);
         hd_flow_config fc;
@@ -393,6 +413,11 @@ hd_err hd_app_open(const hd_app_opts *o, int64_t now_ms, hd_app **out)
     if (err != HD_OK) {
         hd_app_close(a);
         return err;
+    }
+    if (!a->st) {
+        /* The welcome screen shows "Please ask a member of staff" at once. */
+        hd_action failed = {.kind = HD_ACT_STORE_FAILED, .now_ms = now_ms, .num = 0};
+        hd_flow_reduce(a->flow, &failed);
     }
     a->dl_ready = true;
     *out = a;
@@ -494,15 +519,18 @@ static const char *question_id(const hd_app *a, int q)
 
 /* The staff PIN: checked against the configured hash; after PIN_MAX_FAILS
  * wrong PINs in a row every PIN is refused for PIN_LOCK_MS, counted on the
- * wall clock and kept in the database so a restart does not lift it. */
+ * wall clock and kept in the database so a restart does not lift it. The
+ * app keeps its own copy too: when the database cannot be written (or was
+ * never opened) the lockout still holds, counting the larger of the two. */
 static bool check_pin(hd_app *a, const char *pin)
 {
     char buf[32];
     int64_t now = wall_ms(a);
-    long long locked_until = 0, fails = 0;
-    if (hd_store_kv_get(a->st, "pin_locked_until_ms", buf, sizeof buf) == HD_OK)
+    long long locked_until = a->pin_locked_until, fails = a->pin_fails;
+    if (hd_store_kv_get(a->st, "pin_locked_until_ms", buf, sizeof buf) == HD_OK &&
+        atoll(buf) > locked_until)
         locked_until = atoll(buf);
-    if (hd_store_kv_get(a->st, "pin_failures", buf, sizeof buf) == HD_OK)
+    if (hd_store_kv_get(a->st, "pin_failures", buf, sizeof buf) == HD_OK && atoll(buf) > fails)
         fails = atoll(buf);
     if (now < locked_until) {
         hd_log("staff PIN refused: locked out for %lld s more",
@@ -512,14 +540,17 @@ static bool check_pin(hd_app *a, const char *pin)
     bool ok = a->cfg.staff_pin_hash && pin &&
               crypto_pwhash_str_verify(a->cfg.staff_pin_hash, pin, strlen(pin)) == 0;
     if (ok) {
+        a->pin_fails = 0;
         hd_store_kv_set(a->st, "pin_failures", "0");
         return true;
     }
     fails++;
-    snprintf(buf, sizeof buf, "%lld", fails >= PIN_MAX_FAILS ? 0 : fails);
+    a->pin_fails = fails >= PIN_MAX_FAILS ? 0 : fails;
+    snprintf(buf, sizeof buf, "%lld", a->pin_fails);
     hd_store_kv_set(a->st, "pin_failures", buf);
     if (fails >= PIN_MAX_FAILS) {
-        snprintf(buf, sizeof buf, "%lld", (long long)(now + PIN_LOCK_MS));
+        a->pin_locked_until = (long long)(now + PIN_LOCK_MS);
+        snprintf(buf, sizeof buf, "%lld", a->pin_locked_until);
         hd_store_kv_set(a->st, "pin_locked_until_ms", buf);
         hd_log("staff PIN wrong %d times: locked out for %d minutes", PIN_MAX_FAILS,
                PIN_LOCK_MS / 60000);
@@ -562,6 +593,13 @@ static hd_err run_effect(hd_app *a, const hd_effect *fx, hd_action *follow)
     hd_iso8601(wall_ms(a), at);
     switch (fx->kind) {
     case HD_FX_START_SESSION: {
+        if (!a->st) {
+            hd_err err = open_store(a); /* see open_store: the medium may be back */
+            if (err != HD_OK)
+                return err;
+            if (!a->venue)
+                choose_venue(a);
+        }
         const hd_flow *f = a->flow;
         hd_session_info info = {
             .survey_id = a->sv->id,
