@@ -184,6 +184,7 @@ typedef struct kh_kiosk {
 
 typedef struct kh_spawn_opts {
     const char *events, *db, *config, *size, *shots;
+    const char *survey;   /* default: the example survey */
     const char *err_path; /* stderr to this file (else err_fd, else inherited) */
     int err_fd;           /* -1: not used */
     rlim_t fsize;         /* RLIMIT_FSIZE for the child (0: unchanged); SIGXFSZ ignored */
@@ -200,7 +201,8 @@ static inline void kh_kiosk_start(kh_kiosk *k, const kh_spawn_opts *o)
         fail_msg("pipe: %s", strerror(errno));
     char heard[1024], survey[1024], tr[1024];
     snprintf(heard, sizeof heard, "%s", tu_bin("heard"));
-    snprintf(survey, sizeof survey, "%s", tu_src("assets/surveys/example.json"));
+    snprintf(survey, sizeof survey, "%s",
+             o->survey ? o->survey : tu_src("assets/surveys/example.json"));
     snprintf(tr, sizeof tr, "%s", tu_src("translations"));
     const char *argv[20];
     int n = 0;
