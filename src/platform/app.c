@@ -332,7 +332,9 @@ static void make_parent_dirs(const char *path)
     }
 }
 
-static hd_err open_store(hd_app *a)
+/* Where the database is: --db, else in memory (headless), else under
+ * $XDG_DATA_HOME or ~/.local/share (the directory is created). */
+static void resolve_db_path(hd_app *a)
 {
     if (a->opts.db_path) {
         snprintf(a->db_path, sizeof a->db_path, "%s", a->opts.db_path);
@@ -347,10 +349,22 @@ static hd_err open_store(hd_app *a)
                      home && *home ? home : ".");
         make_parent_dirs(a->db_path);
     }
+}
+
+/* Opens the database at a->db_path. A database that cannot be opened
+ * (read-only or full media, a missing directory, a file of another program
+ * or a newer heard) does not stop the kiosk: hd_app_open goes on without
+ * one, the flow shows "Please ask a member of staff", and the next session
+ * start tries again, so remounting the medium or freeing space is enough.
+ * Restarting would not help, and a kiosk that exits is restarted by systemd
+ * in a loop with nothing on the screen. */
+static hd_err open_store(hd_app *a)
+{
     char moved[PATH_CAP];
     moved[0] = '\0';
     hd_err err = hd_store_open(a->db_path, &a->st, moved, sizeof moved);
     if (err != HD_OK) {
+        a->st = NULL;
         hd_log("cannot open the database %s: %s", a->db_path, hd_strerror(err));
         return err;
     }
@@ -589,8 +603,11 @@ hd_err hd_app_open(const hd_app_opts *o, int64_t now_ms, hd_app **out)
         err = load_survey(a);
     if (err == HD_OK)
         err = load_translations(a);
-    if (err == HD_OK)
-        err = open_store(a);
+    if (err == HD_OK) {
+        resolve_db_path(a);
+        if (open_store(a) == HD_ENOMEM)
+            err = HD_ENOMEM; /* any other failure: on without a database (open_store) */
+    }
     if (err == HD_OK) {
         choose_venue(a);
         choose_mode(a);
@@ -626,6 +643,11 @@ hd_err hd_app_open(const hd_app_opts *o, int64_t now_ms, hd_app **out)
     if (err != HD_OK) {
         hd_app_close(a);
         return err;
+    }
+    if (!a->st) {
+        /* The welcome screen shows "Please ask a member of staff" at once. */
+        hd_action failed = {.kind = HD_ACT_STORE_FAILED, .now_ms = now_ms, .num = 0};
+        hd_flow_reduce(a->flow, &failed);
     }
     a->dl_ready = true;
     *out = a;
@@ -958,6 +980,13 @@ static hd_err run_effect(hd_app *a, const hd_effect *fx, hd_action *follow)
     hd_iso8601(wall_ms(a), at);
     switch (fx->kind) {
     case HD_FX_START_SESSION: {
+        if (!a->st) {
+            hd_err err = open_store(a); /* see open_store: the medium may be back */
+            if (err != HD_OK)
+                return err;
+            if (!a->venue)
+                choose_venue(a);
+        }
         const hd_flow *f = a->flow;
         hd_session_info info = {
             .survey_id = a->sv->id,
