@@ -375,6 +375,23 @@ static hd_err open_store(hd_app *a)
     return HD_OK;
 }
 
+/* Sessions a crash or power cut left in_progress belong to nobody now: they
+ * are ended as abandoned, keeping every answer the participant was told was
+ * saved. */
+static void close_open_sessions(hd_app *a)
+{
+    if (!a->st)
+        return;
+    char at[21];
+    hd_iso8601(wall_ms(a), at);
+    long ended = 0;
+    hd_err err = hd_store_abandon_open_sessions(a->st, at, &ended);
+    if (err != HD_OK)
+        hd_log("cannot close the sessions left open by the last run: %s", hd_strerror(err));
+    else if (ended > 0)
+        hd_log("%ld session(s) left open by a crash or power cut were kept as abandoned", ended);
+}
+
 /* Where the device is, for every new session: the venue staff last chose
  * in staff mode (kept in kv, so a restart keeps it), else the configured
  * venue, else the only one listed, else none. */
@@ -609,6 +626,7 @@ hd_err hd_app_open(const hd_app_opts *o, int64_t now_ms, hd_app **out)
             err = HD_ENOMEM; /* any other failure: on without a database (open_store) */
     }
     if (err == HD_OK) {
+        close_open_sessions(a);
         choose_venue(a);
         choose_mode(a);
         load_lock(a);
