@@ -1054,6 +1054,9 @@ static hd_err run_effect(hd_app *a, const hd_effect *fx, hd_action *follow)
             a->session[0] = '\0';
             if (fx->status == HD_STATUS_COMPLETE)
                 compute_results(a); /* "What we've heard so far" has one more */
+            else if (hd_store_scrub_wal(a->st) != HD_OK)
+                hd_log("the typed answers of an abandoned session may stay in the "
+                       "database's WAL file until the kiosk closes it");
         }
         return err;
     }

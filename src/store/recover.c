@@ -46,3 +46,18 @@ hd_err hd_store_abandon_open_sessions(hd_store *st, const char *ended_at, long *
     }
     return HD_OK;
 }
+
+hd_err hd_store_scrub_wal(hd_store *st)
+{
+    if (!st)
+        return HD_EINVAL;
+    sqlite3 *db = hd_store_sqlite(st);
+    /* secure_delete zeroed the deleted rows in the pages last written, but
+     * older frames of those pages in the WAL still hold them: copy the pages
+     * back and truncate the WAL. A reader holding it back only delays this
+     * until the kiosk closes the database, so waiting is kept short. */
+    sqlite3_busy_timeout(db, 500);
+    int rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_busy_timeout(db, 5000);
+    return rc == SQLITE_OK ? HD_OK : hd_store_map_rc(st, rc, 1);
+}

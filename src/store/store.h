@@ -87,6 +87,11 @@ hd_err hd_store_session_delete(hd_store *st, const char *session_id);
  * were ended. One committed transaction; called once when the kiosk starts. */
 hd_err hd_store_abandon_open_sessions(hd_store *st, const char *ended_at, long *count);
 
+/* Checkpoints and truncates the WAL so answers deleted since (an idle
+ * reset's typed answers) are in neither file any more. Not part of an
+ * acknowledgement: a failure here loses nothing. */
+hd_err hd_store_scrub_wal(hd_store *st);
+
 /* Stores a sealed contact record: no session id, only the date
  * ("2026-11-22"). */
 hd_err hd_store_contact_add(hd_store *st, const char *survey_id, const char *created_on,

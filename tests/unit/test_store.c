@@ -425,6 +425,31 @@ static void test_withdrawn_answer_not_left_in_files(void **state)
     assert_true(file_contains(path, "kept answer"));
 }
 
+/* An idle reset deletes typed answers and ends the session: after
+ * hd_store_scrub_wal they are in neither file, while the kiosk runs on. */
+static void test_deleted_answer_scrubbed_from_wal(void **state)
+{
+    (void)state;
+    PATH(path, "%s/heard.db", tu_tmpdir());
+    PATH(wal, "%s-wal", path);
+    const char *canary = "CANARY-my-knee-story-91c2";
+    hd_store *st = open_ok(path);
+    char sid[HD_UUID_LEN + 1];
+    start(st, sid);
+    assert_int_equal(hd_store_answer_save(st, sid, "age", "25-34", "2026-11-22T10:05:00Z"), HD_OK);
+    assert_int_equal(hd_store_answer_save(st, sid, "story", canary, "2026-11-22T10:05:00Z"), HD_OK);
+    assert_true(file_contains(wal, canary));
+    assert_int_equal(hd_store_answer_delete(st, sid, "story"), HD_OK);
+    assert_int_equal(hd_store_session_end(st, sid, "abandoned", "2026-11-22T10:07:00Z"), HD_OK);
+    assert_true(file_contains(wal, canary)); /* older WAL frames still hold it */
+    assert_int_equal(hd_store_scrub_wal(st), HD_OK);
+    assert_false(file_contains(path, canary));
+    assert_false(file_contains(wal, canary));
+    expect_answer(st, sid, "age", "25-34");
+    hd_store_close(st);
+    assert_false(file_contains(path, canary));
+}
+
 static void test_count_sessions(void **state)
 {
     (void)state;
@@ -1210,6 +1235,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_count_sessions),
         cmocka_unit_test(test_contact_has_no_link_to_answers),
         cmocka_unit_test(test_kv),
+        cmocka_unit_test(test_deleted_answer_scrubbed_from_wal),
         cmocka_unit_test(test_open_sessions_abandoned_after_crash),
         cmocka_unit_test(test_sessions_inside_min_gap_are_flagged_and_kept),
         cmocka_unit_test(test_tier_and_flagged_counts),
