@@ -150,6 +150,27 @@ int vc_keyboard_min_h(const vctx *c, const hd_keyboard *kb, int w, bool keypad)
     return ns * kh + (ns > 0 ? (ns - 1) * c->sgap : 0);
 }
 
+int vc_keyboard_min_w(const vctx *c, const hd_keyboard *kb, bool keypad)
+{
+    int minw = keypad ? c->tap : c->key;
+    int most = 0;
+    for (int r = 0; r < kb->n_rows; r++) {
+        const hd_kb_row *row = &kb->rows[r];
+        if (row->n < 1)
+            continue;
+        /* wide keys may give up their extra width (layout_spans) */
+        float units = 0, wmin = 1e9f;
+        for (int i = 0; i < row->n; i++) {
+            float kw = key_w(&row->keys[i], 0.0f);
+            units += kw;
+            wmin = kw < wmin ? kw : wmin;
+        }
+        int w = (int)(units * (float)minw / wmin + 0.999f) + (row->n - 1) * c->sgap;
+        most = w > most ? w : most;
+    }
+    return most;
+}
+
 static bool is_shift_page(int page)
 {
     return page == HD_KB_NATIVE_SHIFT || page == HD_KB_LATIN_SHIFT;
@@ -193,11 +214,6 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
              * screen's language; direction from the layout. */
             b.text_rtl_set = true;
             b.text_rtl = kb->rtl_script && k->act == HD_ACT_KEY; /* "?123" reads LTR */
-            if (!k->label && k->id && strcmp(k->id, "space") == 0) {
-                /* the space bar says what it is, in the screen's language */
-                b.text = vc_ui(c, HD_N_("Space"));
-                b.text_rtl = c->rtl;
-            }
             if (!k->label && k->id) {
                 if (strcmp(k->id, "backspace") == 0)
                     b.icon = HD_ICON_BACKSPACE;
@@ -229,8 +245,11 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
             hd_elem *e = vc_button(c, &b, (hd_rect){x, y, widths[i], kh});
             /* keys are small: less padding than other buttons */
             if (e->text) {
+                /* No padding above and below: one letter's ink sits well
+                 * inside its line, and Nastaliq's line is so tall that a
+                 * padded key would show Urdu letters at the floor size. */
                 int p = vc_u(c, 4);
-                e->text_rect = (hd_rect){x + p, y + p, widths[i] - 2 * p, kh - 2 * p};
+                e->text_rect = (hd_rect){x + p, y, widths[i] - 2 * p, kh};
                 vc_fit(c, e->text, false, e->rtl, base_px, c->px_floor, e->text_rect.w,
                        e->text_rect.h, &e->text_px, &e->text_w, &e->text_h);
             }
