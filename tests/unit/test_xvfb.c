@@ -3,7 +3,8 @@
  * welcome and consent screens and the tier choice into the first question,
  * and after every click a screenshot of the whole screen (`import -window
  * root`) proves the screen changed. Each screenshot must also match, within a
- * tolerance, what `heard --headless` draws for that screen at the same size:
+ * tolerance, what `heard --headless` draws for that screen at the same size
+ * (the welcome screen more loosely: its highlighted language changes by the clock):
  * the real window shows the screen the clicks should have led to, and the
  * database holds the session they started.
  *
@@ -29,6 +30,11 @@
 /* RMSE (0..1) between two pictures of the same screen: only anti-aliasing of
  * the pointerless software renderer's output and PNG/BMP rounding differ. */
 #define SAME_SCREEN 0.02
+/* The welcome screen highlights its languages in turn, one every few seconds
+ * by the clock, so the kiosk's may show another language highlighted than
+ * the headless picture; that differs by about 0.06. A blank or unfinished
+ * window differs by far more. */
+#define SAME_WELCOME 0.1
 /* Two different screens differ by far more than this. */
 #define CHANGED 0.05
 #define WAIT_MS 20000
@@ -131,7 +137,7 @@ static void screenshot(const char *path)
 
 /* Takes screenshots until one matches the headless picture of the screen
  * (or the time is up); returns how far the last one is from it. */
-static double wait_for_screen(const char *name)
+static double wait_for_screen(const char *name, double tolerance)
 {
     /* Own copies: tu_fmt's buffers are reused by the calls below. */
     char shot[600], want[600];
@@ -147,7 +153,7 @@ static double wait_for_screen(const char *name)
         }
         screenshot(shot);
         d = difference(shot, want);
-        if (d <= SAME_SCREEN)
+        if (d <= tolerance)
             break;
         sleep_ms(200);
     }
@@ -216,14 +222,14 @@ static void test_kiosk_clicks_into_first_question(void **state)
         {"consent", "next", "tiers"},
         {"tiers", "tier.quick", "question"},
     };
-    double d = wait_for_screen("welcome");
-    if (d > SAME_SCREEN)
+    double d = wait_for_screen("welcome", SAME_WELCOME);
+    if (d > SAME_WELCOME)
         fail_msg("the kiosk's window does not show the welcome screen full-screen: RMSE %.4f "
                  "against the headless picture (see %s)",
                  d, dir);
     for (size_t i = 0; i < sizeof walk / sizeof walk[0]; i++) {
         click(walk[i].screen, walk[i].tap);
-        d = wait_for_screen(walk[i].next);
+        d = wait_for_screen(walk[i].next, SAME_SCREEN);
         if (d > SAME_SCREEN)
             fail_msg("after clicking %s on %s the screen is not %s: RMSE %.4f (see %s)",
                      walk[i].tap, walk[i].screen, walk[i].next, d, dir);
