@@ -113,14 +113,14 @@ static bool element_point(const hl *h, int line, const char *id, int *x, int *y)
 }
 
 /* Where element id is with respect to the scrolling area: 0 fully in view
- * (or not scrolling), -1 above it, +1 below it or absent (a long list only
- * lays out what is near the view). */
+ * (or not scrolling), -1 above it, +1 below it, 2 absent (a long list only
+ * lays out what is near the view, so it may be either way). */
 static int scroll_side(const hl *h, const char *id)
 {
     const hd_dlist *dl = hd_app_dlist(h->app);
     const hd_elem *e = hd_dlist_find(dl, id);
     if (!e)
-        return 1;
+        return 2;
     if (!(e->flags & HD_ELEM_CLIP))
         return 0;
     if (e->rect.y < dl->clip.y)
@@ -131,17 +131,25 @@ static int scroll_side(const hl *h, const char *id)
 }
 
 /* Scrolls the question area with its arrow buttons, as a person would,
- * until element id is wholly in view; gives up after 40 taps or when the
- * arrow it needs is gone (the list ends). */
+ * until element id is wholly in view; gives up after 80 taps or when the
+ * arrow it needs is gone (the list ends). An element not laid out at all is
+ * looked for below the view first, then above it. */
 static void scroll_into_view(hl *h, const char *id)
 {
-    for (int i = 0; i < 40; i++) {
+    bool below_done = false;
+    for (int i = 0; i < 80; i++) {
         int side = scroll_side(h, id);
         if (side == 0)
             return;
-        const hd_elem *arrow = hd_dlist_find(hd_app_dlist(h->app), side < 0 ? "scroll.up" : "scroll.down");
-        if (!arrow || (arrow->flags & HD_ELEM_DISABLED))
+        bool up = side < 0 || (side == 2 && below_done);
+        const hd_elem *arrow = hd_dlist_find(hd_app_dlist(h->app), up ? "scroll.up" : "scroll.down");
+        if (!arrow || (arrow->flags & HD_ELEM_DISABLED)) {
+            if (side == 2 && !up) {
+                below_done = true;
+                continue;
+            }
             return;
+        }
         tap_at(h, arrow->rect.x + arrow->rect.w / 2, arrow->rect.y + arrow->rect.h / 2);
     }
 }
@@ -265,6 +273,8 @@ static bool type_text(hl *h, const hd_event *ev)
                     q->id, hd_qtype_name(t));
             return false;
         }
+    } else if (f->screen == HD_SCREEN_ADMIN && f->venue_typing) {
+        t = HD_Q_TEXT; /* staff typing a venue */
     } else {
         fail_at(h, ev->line, "type: there is no keyboard on screen \"%s\"", screen_id(h));
         return false;

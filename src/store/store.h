@@ -81,6 +81,12 @@ hd_err hd_store_set_min_gap(hd_store *st, int seconds);
  * leave). */
 hd_err hd_store_session_delete(hd_store *st, const char *session_id);
 
+/* Ends every session still in_progress (left open by a crash or a power
+ * cut: the person has gone) as "abandoned" at ended_at, keeping every answer
+ * (each was acknowledged as saved). *count (may be NULL) receives how many
+ * were ended. One committed transaction; called once when the kiosk starts. */
+hd_err hd_store_abandon_open_sessions(hd_store *st, const char *ended_at, long *count);
+
 /* Stores a sealed contact record: no session id, only the date
  * ("2026-11-22"). */
 hd_err hd_store_contact_add(hd_store *st, const char *survey_id, const char *created_on,

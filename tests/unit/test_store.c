@@ -532,6 +532,40 @@ static void test_kv(void **state)
 
 /* Starts a session of survey/tier at started and ends it with status at
  * ended (status NULL: left in progress); the new id goes to sid. */
+/* Sessions a crash left open are ended as abandoned at start-up with every
+ * acknowledged answer kept; finished sessions are untouched. */
+static void test_open_sessions_abandoned_after_crash(void **state)
+{
+    (void)state;
+    const char *path = tu_fmt("%s/crash.db", tu_tmpdir());
+    hd_store *st = open_ok(path);
+    char open1[HD_UUID_LEN + 1], done[HD_UUID_LEN + 1];
+    start(st, open1);
+    start(st, done);
+    assert_int_equal(hd_store_answer_save(st, open1, "age", "25-34", "2026-11-22T10:05:00Z"), HD_OK);
+    assert_int_equal(hd_store_answer_save(st, open1, "story", "it hurt", "2026-11-22T10:06:00Z"), HD_OK);
+    assert_int_equal(hd_store_answer_save(st, done, "story", "kept", "2026-11-22T10:06:00Z"), HD_OK);
+    assert_int_equal(hd_store_session_end(st, done, "complete", "2026-11-22T10:07:00Z"), HD_OK);
+    hd_store_close(st);
+
+    st = open_ok(path); /* the "restart" */
+    long n = -1;
+    assert_int_equal(hd_store_abandon_open_sessions(st, "2026-11-22T11:00:00Z", &n), HD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(hd_store_abandon_open_sessions(st, "2026-11-22T11:00:01Z", &n), HD_OK);
+    assert_int_equal(n, 0); /* nothing left open: a second start changes nothing */
+    hd_store_close(st);
+    sql_is(path, tu_fmt("SELECT status, ended_at FROM session WHERE id = '%s';", open1),
+           "abandoned|2026-11-22T11:00:00Z\n");
+    sql_is(path,
+           tu_fmt("SELECT question_id, value FROM answer WHERE session_id = '%s' ORDER BY 1;",
+                  open1),
+           "age|25-34\nstory|it hurt\n");
+    sql_is(path, tu_fmt("SELECT status, ended_at FROM session WHERE id = '%s';", done),
+           "complete|2026-11-22T10:07:00Z\n");
+    sql_is(path, tu_fmt("SELECT value FROM answer WHERE session_id = '%s';", done), "kept\n");
+}
+
 static void session_at(hd_store *st, const char *survey, const char *tier, const char *started,
                        const char *status, const char *ended, char sid[HD_UUID_LEN + 1])
 {
@@ -1136,7 +1170,7 @@ static void test_readonly_media(void **state)
         int rc = tu_run(tu_fmt("unshare -m sh -c \"mount --bind '%s' '%s' && "
                                "mount -o remount,bind,ro '%s' || exit 99; "
                                "exec '%s' --readonly-check '%s'\"",
-                               dir, dir, dir, self, dir),
+                               dir, dir, dir, tu_runnable(self), dir),
                         &out, 1);
         if (rc != 0 && rc < 40) {
             free(out);
@@ -1176,6 +1210,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_count_sessions),
         cmocka_unit_test(test_contact_has_no_link_to_answers),
         cmocka_unit_test(test_kv),
+        cmocka_unit_test(test_open_sessions_abandoned_after_crash),
         cmocka_unit_test(test_sessions_inside_min_gap_are_flagged_and_kept),
         cmocka_unit_test(test_tier_and_flagged_counts),
         cmocka_unit_test(test_value_counts),

@@ -489,7 +489,7 @@ static void need_screen_ids(int w, int h)
         need("home");
         need("countdown");
         break;
-    case HD_SCREEN_SUPPORT: need("back"); break;
+    case HD_SCREEN_SUPPORT: need(fl->support_auto ? "next" : "back"); break;
     case HD_SCREEN_STILL_THERE:
         need("still-here");
         need("countdown");
@@ -675,6 +675,10 @@ static void walk_questions(bool side_trips)
             side_trips = false;
         }
         act(HD_ACT_NEXT, 0, NULL);
+        if (fl->screen == HD_SCREEN_SUPPORT && fl->support_auto) {
+            frame(); /* the support text, after a section with sensitive questions */
+            act(HD_ACT_NEXT, 0, NULL);
+        }
     }
 }
 
@@ -900,6 +904,8 @@ static void progress_walk(const char *(*pick)(const hd_question *qq))
         if (v)
             act(HD_ACT_CHOOSE, 0, v);
         act(HD_ACT_NEXT, 0, NULL);
+        if (fl->screen == HD_SCREEN_SUPPORT)
+            act(HD_ACT_NEXT, 0, NULL); /* the support text after "About you" */
         steps++;
     }
     assert_int_equal(fl->screen, HD_SCREEN_REVIEW);
@@ -1136,6 +1142,8 @@ static void test_thanks_countdown(void **state)
     goto_question("intro");
     while (fl->screen == HD_SCREEN_QUESTION)
         act(HD_ACT_SKIP, 0, NULL);
+    if (fl->screen == HD_SCREEN_SUPPORT)
+        act(HD_ACT_NEXT, 0, NULL); /* the support text after "About you" */
     act(HD_ACT_SEND, 0, NULL);
     assert_int_equal(fl->screen, HD_SCREEN_THANKS);
     int64_t since = fl->screen_since_ms;
@@ -1162,6 +1170,8 @@ static void test_review_rows(void **state)
     act(HD_ACT_NEXT, 0, NULL);
     while (fl->screen == HD_SCREEN_QUESTION)
         act(HD_ACT_SKIP, 0, NULL);
+    if (fl->screen == HD_SCREEN_SUPPORT)
+        act(HD_ACT_NEXT, 0, NULL); /* the support text after "About you" */
     assert_int_equal(fl->screen, HD_SCREEN_REVIEW);
     layout(720, 1280);
     check_layout();
