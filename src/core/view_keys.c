@@ -250,7 +250,9 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
                  * padded key would show Urdu letters at the floor size. */
                 int p = vc_u(c, 4);
                 e->text_rect = (hd_rect){x + p, y, widths[i] - 2 * p, kh};
-                vc_fit(c, e->text, false, e->rtl, base_px, c->px_floor, e->text_rect.w,
+                /* Keys keep their size with large text, so their labels may
+                 * go down to the normal floor (Urdu letters need it). */
+                vc_fit(c, e->text, false, e->rtl, base_px, vc_u(c, 18), e->text_rect.w,
                        e->text_rect.h, &e->text_px, &e->text_w, &e->text_h);
             }
             x += widths[i] + c->sgap;
