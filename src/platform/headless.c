@@ -33,6 +33,7 @@ typedef struct hl {
     SDL_Renderer *renderer;
     const hd_headless_opts *o;
     int64_t now;
+    uint64_t picks; /* wildcard picks so far (see pick_wildcard) */
 } hl;
 
 /* "events.txt:12: message" on stderr. */
@@ -154,9 +155,65 @@ static void scroll_into_view(hl *h, const char *id)
     }
 }
 
+/* `@PREFIX*`: one of the tappable elements on screen whose id starts with
+ * PREFIX (`@*`: any), visible and not covered at the centre of its visible
+ * part. Chosen by a stream seeded from the line number and the picks so
+ * far, so a file always replays the same way. For random testing
+ * (tests/unit/test_monkey.c): when nothing matches, *id is "" and the
+ * command does nothing. */
+static void pick_wildcard(hl *h, int line, const char *pattern, char *id, size_t cap)
+{
+    const hd_dlist *dl = hd_app_dlist(h->app);
+    size_t plen = strlen(pattern) - 1;
+    const hd_elem *cand[256];
+    int n = 0;
+    for (int i = 0; i < dl->n && n < (int)(sizeof cand / sizeof *cand); i++) {
+        const hd_elem *e = &dl->elems[i];
+        if (!e->id[0] || strncmp(e->id, pattern, plen) != 0 || e->action.kind == HD_ACT_NONE ||
+            (e->flags & HD_ELEM_DISABLED))
+            continue;
+        hd_rect r = e->rect;
+        if (e->flags & HD_ELEM_CLIP) {
+            int x0 = r.x > dl->clip.x ? r.x : dl->clip.x;
+            int y0 = r.y > dl->clip.y ? r.y : dl->clip.y;
+            int x1 = r.x + r.w < dl->clip.x + dl->clip.w ? r.x + r.w : dl->clip.x + dl->clip.w;
+            int y1 = r.y + r.h < dl->clip.y + dl->clip.h ? r.y + r.h : dl->clip.y + dl->clip.h;
+            if (x1 <= x0 || y1 <= y0)
+                continue;
+            r = (hd_rect){x0, y0, x1 - x0, y1 - y0};
+        }
+        const hd_elem *top = hd_dlist_hit(dl, r.x + r.w / 2, r.y + r.h / 2);
+        if (top && top != e && strcmp(top->id, e->id) != 0)
+            continue;
+        cand[n++] = e;
+    }
+    id[0] = '\0';
+    if (n == 0)
+        return;
+    /* splitmix64 of the line and the pick count */
+    uint64_t z = ((uint64_t)line << 32) + h->picks++ + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    snprintf(id, cap, "%s", cand[z % (uint64_t)n]->id);
+}
+
+static bool is_wildcard(const char *id)
+{
+    size_t n = strlen(id);
+    return n > 0 && id[n - 1] == '*';
+}
+
 static bool tap_id(hl *h, int line, const char *id)
 {
     int x, y;
+    char picked[HD_ID_MAX];
+    if (is_wildcard(id)) {
+        pick_wildcard(h, line, id, picked, sizeof picked);
+        if (!picked[0])
+            return true;
+        id = picked;
+    }
     scroll_into_view(h, id);
     if (!element_point(h, line, id, &x, &y))
         return false;
@@ -175,9 +232,17 @@ static bool in_screen(const hl *h, int line, const char *cmd, int x, int y)
 static bool hold(hl *h, const hd_event *ev)
 {
     int x = ev->x, y = ev->y;
-    if (ev->id)
-        scroll_into_view(h, ev->id);
-    if (ev->id ? !element_point(h, ev->line, ev->id, &x, &y) : !in_screen(h, ev->line, "hold", x, y))
+    const char *id = ev->id;
+    char picked[HD_ID_MAX];
+    if (id && is_wildcard(id)) {
+        pick_wildcard(h, ev->line, id, picked, sizeof picked);
+        if (!picked[0])
+            return true;
+        id = picked;
+    }
+    if (id)
+        scroll_into_view(h, id);
+    if (id ? !element_point(h, ev->line, id, &x, &y) : !in_screen(h, ev->line, "hold", x, y))
         return false;
     hd_app_press(h->app, x, y, h->now);
     advance(h, h->now + ev->ms, HL_HOLD_STEP_MS);
