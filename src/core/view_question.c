@@ -342,6 +342,8 @@ static void last_line(const vctx *c, const hd_elem *e, int line_h, int *lw, int 
     for (size_t i = 0; i < n && ns < 512; i++)
         if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
             starts[ns++] = (int)i;
+    if (ns == 0)
+        return; /* only spaces: no word to start a line (found by clang-tidy) */
     char buf[2048];
     int lo = 0, hi = ns - 1;
     while (lo < hi) {
