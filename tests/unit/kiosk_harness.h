@@ -271,7 +271,7 @@ static inline void kh_kiosk_start(kh_kiosk *k, const kh_spawn_opts *o)
 }
 
 /* Reads whatever the child has written, handing each complete line to
- * on_line. Waits at most timeout_ms for something to arrive (0: just
+ * on_line (NULL: dropped). Waits at most timeout_ms for something to arrive (0: just
  * look; -1: until something comes or the pipe closes). Returns false once the
  * pipe is closed and drained. */
 static inline bool kh_kiosk_read(kh_kiosk *k, int timeout_ms,
@@ -294,7 +294,8 @@ static inline bool kh_kiosk_read(kh_kiosk *k, int timeout_ms,
         for (ssize_t i = 0; i < got; i++) {
             if (buf[i] == '\n') {
                 k->line[k->line_n] = '\0';
-                on_line(ctx, k->line);
+                if (on_line)
+                    on_line(ctx, k->line);
                 k->line_n = 0;
             } else if (k->line_n + 1 < sizeof k->line) {
                 k->line[k->line_n++] = buf[i];

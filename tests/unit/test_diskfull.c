@@ -208,7 +208,7 @@ typedef struct errbuf {
 static void err_drain(errbuf *e)
 {
     char buf[8192];
-    ssize_t got;
+    ssize_t got = -1;
     while (e->fd >= 0 && (got = read(e->fd, buf, sizeof buf)) > 0) {
         size_t off = 0;
         if (e->skip) {
