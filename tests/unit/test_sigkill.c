@@ -55,6 +55,7 @@ typedef struct walker {
     int events;
     char value[MAX_Q][VAL_CAP]; /* the current answer of each question ("" none) */
     bool typed_saved;           /* a typed answer of this session is stored */
+    bool support_shown;         /* the support screen came after a sensitive section */
     int sessions, abandoned, completed;
     int saves; /* saved lines the script should print (at least) */
 } walker;
@@ -202,6 +203,21 @@ static void answer(walker *w, int q)
     emit(w, "tap @next");
 }
 
+/* True when Next from q leaves section sec for the first time this session
+ * with a sensitive question of it shown: the flow then shows support. */
+static bool support_follows(const walker *w, const hd_section *sec, int q)
+{
+    if (w->support_shown || !sv->support || !sv->support[0])
+        return false;
+    for (int n = q + 1; n < sec->first + sec->n_questions; n++)
+        if (shown(w, n))
+            return false; /* not the section's last shown question */
+    for (int n = sec->first; n <= q; n++)
+        if (sv->questions[n].sensitive && shown(w, n))
+            return true;
+    return false;
+}
+
 /* One session of tier t, started from welcome (or, when from_offer, from the
  * thank-you screen's offer). Ends on welcome, or on thanks when it returns
  * true (completed). */
@@ -221,6 +237,7 @@ static bool session(walker *w, int t, bool from_offer)
     for (int q = 0; q < sv->n_questions; q++)
         w->value[q][0] = '\0';
     w->typed_saved = false;
+    w->support_shown = false;
     int abandon_at = kh_chance(w->r, 0.08) ? kh_below(w->r, 12) : -1;
     int nth = 0;
     for (int s = 0; s < tier->n_sections; s++) {
@@ -245,6 +262,14 @@ static bool session(walker *w, int t, bool from_offer)
                 emit(w, "expect screen question");
             }
             answer(w, q);
+            if (support_follows(w, sec, q)) {
+                /* Leaving a section with a sensitive question the person was
+                 * shown: the support text comes once (docs/flow.md). */
+                emit(w, "expect screen support");
+                emit(w, "tap @next");
+                w->support_shown = true;
+                continue;
+            }
             const hd_question *qq = &sv->questions[q];
             if ((qq->type == HD_Q_SINGLE || qq->type == HD_Q_LIKERT5 || qq->type == HD_Q_YESNO) &&
                 w->value[q][0] && !is_source(q) && kh_chance(w->r, 0.06)) {
@@ -437,10 +462,16 @@ static int run_kiosk(const char *events, const char *db, const char *size, momen
     char *err = tu_slurp(errpath, NULL);
     if (a->bad[0])
         fail_msg("the kiosk printed \"%s\"; only saved lines were expected", a->bad);
-    /* Nothing the kiosk logs is expected: a damaged database moved aside or a
+    /* Nothing the kiosk logs is expected but the line saying it closed the
+     * session the last kill left open: a damaged database moved aside or a
      * failed save after a kill would be a failure of recovery. */
-    if (err && err[0])
-        fail_msg("the kiosk (%s) wrote on stderr:\n%s", kh_status_text(st), err);
+    if (err && err[0]) {
+        static const char closed[] = "left open by a crash or power cut were kept as abandoned";
+        char *rest = err;
+        for (char *line = strtok_r(err, "\n", &rest); line; line = strtok_r(NULL, "\n", &rest))
+            if (!strstr(line, closed))
+                fail_msg("the kiosk (%s) wrote on stderr:\n%s", kh_status_text(st), line);
+    }
     free(err);
     if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL))
         fail_msg("the kiosk ended with %s (script %s)", kh_status_text(st), events);
@@ -473,7 +504,8 @@ static void test_scripts_run_to_the_end(void **state)
         double ms;
         int st = run_kiosk(evp, dbp, sizes[si], (moment){-1, 0, 0}, &a, &ms);
         assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        assert_true(a.n > 0);
+        /* a seed may draw sessions that save nothing (group sign-ups, skips) */
+        assert_true(a.n > 0 || w.saves == 0);
         check_db(dbp, &a, 0, sizes[si]);
         /* And the other way round: no answer row without its saved line. */
         char *rows = kh_sql(dbp, "SELECT count(*) FROM answer");
