@@ -319,7 +319,7 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
     }
     while (draft[hi] && ((unsigned char)draft[hi] & 0xC0) == 0x80)
         hi++;
-    for (size_t k = hi; draft[k] && k < hi + 24; k++)
+    for (size_t k = hi; k < hi + 24 && draft[k]; k++)
         if (draft[k] == ' ' && draft[k + 1] && draft[k + 1] != ' ') {
             hi = k + 1; /* "…three weeks", not "…eeks" */
             break;
@@ -345,6 +345,8 @@ static void last_line(const vctx *c, const hd_elem *e, int line_h, int *lw, int 
     for (size_t i = 0; i < n && ns < 512; i++)
         if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
             starts[ns++] = (int)i;
+    if (ns == 0)
+        return; /* spaces only */
     char buf[2048];
     int lo = 0, hi = ns - 1;
     while (lo < hi) {
