@@ -146,7 +146,7 @@ int vc_keyboard_min_h(const vctx *c, const hd_keyboard *kb, int w, bool keypad)
     vspan sp[VK_ROWS_MAX];
     float ku;
     int ns = layout_spans(c, kb, w, keypad, sp, &ku);
-    int kh = keypad ? c->tap : c->key;
+    int kh = keypad && !c->kb_tight ? c->tap : c->key;
     return ns * kh + (ns > 0 ? (ns - 1) * c->sgap : 0);
 }
 
@@ -183,7 +183,8 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
     int ns = layout_spans(c, kb, area.w, keypad, sp, &ku);
     if (ns == 0)
         return 0;
-    int kmin = keypad ? c->tap : c->key;
+    /* keypad keys are 64u, or the 48u of any key on a panel too low */
+    int kmin = keypad && !c->kb_tight ? c->tap : c->key;
     int kmax = vc_u(c, keypad ? 80 : 60);
     int kh = (area.h - (ns - 1) * c->sgap) / ns;
     kh = kh > kmax ? kmax : kh < kmin ? kmin : kh;

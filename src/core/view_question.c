@@ -282,12 +282,15 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
     /* the largest size at which one line fits the box (a low box only in
      * the band beside a keyboard on panels of unusual shape) */
     for (;;) {
+        /* (down to the normal floor even with large text: the box is low
+         * only on panels of unusual shape) */
+        int floor_px = vc_u(c, 18);
         vc_measure(c, "M", px, false, 0, e->rtl, &tw, &th);
-        if (th <= tr.h || px <= c->px_floor)
+        if (th <= tr.h || px <= floor_px)
             break;
         px -= px / 12 > 1 ? px / 12 : 1;
-        if (px < c->px_floor)
-            px = c->px_floor;
+        if (px < floor_px)
+            px = floor_px;
     }
     e->text_px = px;
     vc_measure(c, draft, px, false, tr.w, e->rtl, &tw, &th);
@@ -316,7 +319,7 @@ static void input_text(vctx *c, hd_elem *e, const char *draft, int px)
     }
     while (draft[hi] && ((unsigned char)draft[hi] & 0xC0) == 0x80)
         hi++;
-    for (size_t k = hi; draft[k] && k < hi + 24; k++)
+    for (size_t k = hi; k < hi + 24 && draft[k]; k++)
         if (draft[k] == ' ' && draft[k + 1] && draft[k + 1] != ' ') {
             hi = k + 1; /* "…three weeks", not "…eeks" */
             break;
@@ -592,10 +595,16 @@ static void keypad_beside(vctx *c, const qinfo *qi, const hd_keyboard *kb, hd_re
     /* wide enough that no row of the keypad is split (a split row would
      * make it taller than the screen) */
     int kmin = vc_keyboard_min_w(c, kb, true);
+    int kmost = a.w - 2 * c->gap - 2 * c->tap; /* the question keeps 128u */
     if (kw < kmin)
-        kw = kmin < a.w / 2 ? kmin : a.w / 2;
+        kw = kmin < kmost ? kmin : kmost;
     hd_rect kr = {a.x + a.w - kw, a.y, kw, a.h};
     int kh = vc_keyboard(c, kb, kr, false, true);
+    if (kh > a.h) {
+        /* a panel of unusual shape (square): 48u keys, as on keyboards */
+        c->kb_tight = true;
+        kh = vc_keyboard(c, kb, kr, false, true);
+    }
     kr.y = a.y + (a.h - kh) / 2;
     kr.h = kh;
     vc_keyboard(c, kb, kr, true, true);
