@@ -188,7 +188,6 @@ typedef struct kh_spawn_opts {
     const char *err_path; /* stderr to this file (else err_fd, else inherited) */
     int err_fd;           /* -1: not used */
     rlim_t fsize;         /* RLIMIT_FSIZE for the child (0: unchanged); SIGXFSZ ignored */
-    const char *env;      /* "NAME=value" put in the child's environment, or NULL */
 } kh_spawn_opts;
 
 /* Starts build/heard --headless with the example survey and the source
@@ -257,8 +256,6 @@ static inline void kh_kiosk_start(kh_kiosk *k, const kh_spawn_opts *o)
             lim.rlim_cur = o->fsize;
             setrlimit(RLIMIT_FSIZE, &lim);
         }
-        if (o->env)
-            putenv((char *)o->env);
         setenv("SDL_VIDEODRIVER", "dummy", 1);
         execv(heard, (char *const *)argv);
         _exit(127);

@@ -437,23 +437,29 @@ static int run_kiosk(const char *events, const char *db, const char *size, momen
     double t0 = kh_now_ms();
     a->killed = false;
     size_t first = a->n;
-    if (m.after_line > 0) {
-        while (a->n - first < (size_t)m.after_line && kh_kiosk_read(&k, -1, on_line, a))
-            ;
-        if (!k.eof) {
+    bool kill_it = m.after_line > 0 || m.after_ms >= 0;
+    /* A kiosk that stops making progress is a failure too, not a hung test:
+     * no script here needs more than a few seconds. */
+    const double hang_ms = 120000;
+    for (;;) {
+        double now = kh_now_ms();
+        if (now - t0 > hang_ms) {
+            kill(k.pid, SIGKILL);
+            kh_kiosk_finish(&k, NULL, NULL, NULL);
+            fail_msg("the kiosk made no progress for %.0f s (script %s)", hang_ms / 1000, events);
+        }
+        if (m.after_line > 0 && a->n - first >= (size_t)m.after_line) {
             struct timespec ts = {0, (long)m.after_us * 1000};
             nanosleep(&ts, NULL);
+            break;
         }
-    } else if (m.after_ms >= 0) {
-        for (;;) {
-            double left = t0 + m.after_ms - kh_now_ms();
-            if (left <= 0)
-                break;
-            if (!kh_kiosk_read(&k, (int)left + 1, on_line, a))
-                break; /* it finished first */
-        }
+        double left = m.after_line > 0 || m.after_ms < 0 ? 1000 : t0 + m.after_ms - now;
+        if (left <= 0)
+            break;
+        if (!kh_kiosk_read(&k, (int)(left < 1000 ? left + 1 : 1000), on_line, a))
+            break; /* it finished (first) */
     }
-    if ((m.after_line > 0 || m.after_ms >= 0) && !k.eof) {
+    if (kill_it && !k.eof) {
         kill(k.pid, SIGKILL);
         a->killed = true;
     }
