@@ -202,6 +202,30 @@ static void test_arabic_number_in_reading_order(void **state)
     hd_text_set_lang(tx, "en");
 }
 
+/* A paragraph with no letter of the UI's direction keeps its own: English
+ * fallback text in the Urdu UI ends with its "?", still aligned right; an
+ * Arabic name on the English screen has its "!" on the left. */
+static void test_paragraph_without_ui_direction_letters(void **state)
+{
+    (void)state;
+    int n = hd_text_debug_runs(tx, "How are you?", 28, false, 0, true, runs, MAXRUNS);
+    assert_int_equal(n, 1);
+    assert_string_equal(runs[0].text, "How are you?");
+    assert_int_equal(runs[0].level % 2, 0);
+    n = hd_text_debug_runs(tx, "مرحبا!", 28, false, 0, false, runs, MAXRUNS);
+    assert_int_equal(n, 1);
+    assert_int_equal(runs[0].level, 1);
+    /* but one Latin word in an Urdu sentence does not flip it */
+    n = hd_text_debug_runs(tx, "GP سے ملاقات؟", 28, false, 0, true, runs, MAXRUNS);
+    assert_true(n >= 2);
+    assert_non_null(strstr(runs[n - 1].text, "GP")); /* read first: rightmost */
+    clear();
+    SDL_Rect box = {20, 20, 760, 60}, bb;
+    hd_text_draw(tx, "How are you?", 28, false, &box, 0, true, false, 0xFFFFFFFF);
+    lit((SDL_Rect){0, 0, W, H}, &bb);
+    assert_true(bb.x + bb.w > box.x + box.w - 10);
+}
+
 /* English inside Arabic: the Latin words get Noto Sans (Naskh has no Latin
  * letters) and a left-to-right level, in reading order. */
 static void test_latin_inside_arabic(void **state)
@@ -440,6 +464,45 @@ static void test_steady_redraw_shapes_nothing(void **state)
     assert_int_equal(bytes, 0);
 }
 
+/* Typing into a long story: one more letter reshapes the changed word and
+ * its line, not the whole text; and only the lines inside the visible area
+ * are rendered. */
+static void test_long_text_is_cheap_to_edit_and_draw(void **state)
+{
+    (void)state;
+    static char story[9000];
+    story[0] = '\0';
+    while (strlen(story) < 8000)
+        strcat(story, "ڈاکٹر سے ملاقات کے لیے بس دن میں صرف دو بار آتی ہے۔ ");
+    hd_text_set_lang(tx, "ur");
+    int w, h;
+    hd_text_size(tx, story, 24, false, 740, true, &w, &h);
+    assert_true(w <= 740 && h > 2000);
+    size_t len = strlen(story);
+    memcpy(story + len, "ب", sizeof "ب");
+    unsigned long before = hd_text_debug_shapes(tx);
+    hd_text_size(tx, story, 24, false, 740, true, &w, &h);
+    assert_true(hd_text_debug_shapes(tx) - before <= 4);
+
+    hd_text_cache_clear(tx);
+    SDL_Rect clip = {0, 0, W, 120};
+    SDL_RenderSetClipRect(ren, &clip);
+    clear();
+    before = hd_text_debug_shapes(tx);
+    SDL_Rect box = {20, 0, 740, 5000};
+    hd_text_draw(tx, story, 24, false, &box, 0, true, false, 0xFFFFFFFF);
+    int entries;
+    size_t bytes;
+    hd_text_debug_cache(tx, &entries, &bytes);
+    SDL_RenderSetClipRect(ren, NULL);
+    assert_true(entries >= 1 && entries <= 3); /* about 120 px of ~70 px lines */
+    assert_true(bytes <= (size_t)3 * 740 * 80 * 4);
+    assert_true(lit((SDL_Rect){0, 0, W, 120}, NULL) > 500);
+    assert_int_equal(lit((SDL_Rect){0, 120, W, H - 120}, NULL), 0);
+    hd_text_cache_clear(tx);
+    hd_text_set_lang(tx, "en");
+}
+
 static void test_cache_stays_within_budget(void **state)
 {
     (void)state;
@@ -523,12 +586,14 @@ int main(void)
         cmocka_unit_test(test_measures_every_script),
         cmocka_unit_test(test_arabic_number_in_reading_order),
         cmocka_unit_test(test_latin_inside_arabic),
+        cmocka_unit_test(test_paragraph_without_ui_direction_letters),
         cmocka_unit_test(test_arabic_font_follows_language),
         cmocka_unit_test(test_wrapping_never_exceeds_width),
         cmocka_unit_test(test_long_bengali_word_breaks_between_clusters),
         cmocka_unit_test(test_newlines_and_odd_input),
         cmocka_unit_test(test_draws_pixels_where_aligned),
         cmocka_unit_test(test_steady_redraw_shapes_nothing),
+        cmocka_unit_test(test_long_text_is_cheap_to_edit_and_draw),
         cmocka_unit_test(test_cache_stays_within_budget),
         cmocka_unit_test(test_missing_fonts),
         cmocka_unit_test(test_sample_images),
