@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <SDL.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -472,13 +473,15 @@ static void test_long_text_is_cheap_to_edit_and_draw(void **state)
     (void)state;
     static char story[9000];
     story[0] = '\0';
-    while (strlen(story) < 8000)
-        strcat(story, "ڈاکٹر سے ملاقات کے لیے بس دن میں صرف دو بار آتی ہے۔ ");
+    for (int i = 0; strlen(story) < 8000; i++) /* every sentence different */
+        snprintf(story + strlen(story), sizeof story - strlen(story),
+                 "ڈاکٹر سے ملاقات %d کے لیے بس دن میں صرف دو بار آتی ہے۔ ", i);
     hd_text_set_lang(tx, "ur");
     int w, h;
     hd_text_size(tx, story, 24, false, 740, true, &w, &h);
     assert_true(w <= 740 && h > 2000);
     size_t len = strlen(story);
+    assert_true(len + sizeof "ب" <= sizeof story);
     memcpy(story + len, "ب", sizeof "ب");
     unsigned long before = hd_text_debug_shapes(tx);
     hd_text_size(tx, story, 24, false, 740, true, &w, &h);
