@@ -38,7 +38,8 @@ const char *hd_role_name(hd_role r);
 typedef enum hd_draw {
     HD_DRAW_BOX,   /* filled rounded rectangle with optional border, and text centred in it */
     HD_DRAW_TEXT,  /* text only, wrapped to rect.w, aligned per align */
-    HD_DRAW_FACE,  /* a drawn face, icon = 1 (very unhappy) .. 5 (very happy) */
+    HD_DRAW_FACE,  /* a box like HD_DRAW_BOX whose icon_rect holds a drawn face (lines in fg,
+                      no fill), icon = 1 (very unhappy) .. 5 (very happy) */
     HD_DRAW_ICON,  /* a drawn symbol (hd_icon) */
     HD_DRAW_BAR,   /* progress bar: fraction filled, from the reading start */
 } hd_draw;
@@ -54,6 +55,8 @@ typedef enum hd_icon {
     HD_ICON_CONTRAST,
     HD_ICON_BACKSPACE,
     HD_ICON_SHIFT,
+    HD_ICON_UP,     /* scroll the question area up */
+    HD_ICON_DOWN,   /* scroll the question area down */
 } hd_icon;
 
 typedef enum hd_align { HD_ALIGN_START, HD_ALIGN_CENTER, HD_ALIGN_END } hd_align;
@@ -84,6 +87,14 @@ typedef struct hd_elem {
     hd_icon icon;       /* HD_DRAW_ICON, or drawn before the text of a BOX */
     float fraction;     /* HD_DRAW_BAR */
     hd_action action;   /* what a tap does; kind HD_ACT_NONE: not tappable */
+    /* Where the text and the icon go inside rect, decided by the view so that
+     * what was measured is what is drawn: text is wrapped to text_rect.w,
+     * aligned per align (start = right edge when rtl) and centred vertically
+     * in text_rect; the icon (BOX) or face (FACE) fills icon_rect, a square.
+     * A zero text_rect means rect; a zero icon_rect means no icon is drawn
+     * for BOX/FACE (HD_DRAW_ICON always fills rect). */
+    hd_rect text_rect;
+    hd_rect icon_rect;
 } hd_elem;
 
 typedef struct hd_dlist {

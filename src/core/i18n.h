@@ -37,6 +37,27 @@ const char *hd_i18n_ui(const hd_i18n *t, const char *lang, const char *msgid);
 const char *hd_i18n_survey(const hd_i18n *t, const char *lang, const char *ctx,
                            const char *source);
 
+/* One entry of a PO file, as hd_po_parse() hands it to its visitor. The
+ * strings are unescaped, NUL-terminated and valid only during the call. */
+typedef struct hd_po_entry {
+    const char *ctx; /* msgctxt; NULL when the entry has none */
+    const char *id;  /* msgid; "" (with ctx NULL) is the header entry */
+    const char *str; /* msgstr, or msgstr[0] of a plural entry */
+    bool plural;     /* the entry had msgid_plural */
+    bool fuzzy;      /* "#, fuzzy": a draft the kiosk does not show */
+    bool obsolete;   /* a "#~" entry: kept by editors, ignored by the kiosk */
+    int line;        /* 1-based line of its msgid (or msgctxt) */
+} hd_po_entry;
+
+/* Parses PO bytes po[0..len) and calls visit(entry, ud) for each entry, in
+ * file order, header and obsolete entries included. On a syntax error returns
+ * HD_EPARSE with file:line:col in diag; entries before the error have
+ * already been visited. hd_i18n_load_po() is built on this; tools use it to
+ * count fuzzy, obsolete and missing entries. */
+typedef void (*hd_po_visit)(const hd_po_entry *e, void *ud);
+hd_err hd_po_parse(const char *po, size_t len, const char *filename, hd_po_visit visit, void *ud,
+                   hd_diag *diag);
+
 /* Marks a kiosk string literal for the UI template (tools extract HD_N_("...")). */
 #define HD_N_(s) (s)
 
