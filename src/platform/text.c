@@ -91,8 +91,8 @@ typedef struct size_entry {
     unsigned use;
 } size_entry;
 
-/* Widths of shaped pieces (a word, or the spaces after it), so that
- * re-laying out a text after one keystroke shapes only the changed word. */
+/* Widths of shaped pieces (words while breaking, runs of a line), so that
+ * re-laying out a text after one keystroke shapes only what changed. */
 #define WORD_WAYS 8
 #define WORD_SETS 512
 
@@ -140,17 +140,18 @@ typedef struct tex_entry {
 
 /* ---- layout scratch --------------------------------------------------- */
 
-/* A run is a maximal span of one script, bidi level and font; it is cut
- * further where spaces start and end, so every piece is a word (or part of
- * one, at a script change) or the spaces between words. Shaping never
- * crosses a space in any script heard draws, so measuring and drawing word
- * by word is exact, and words are what the width cache remembers. */
+/* A run is a maximal span of one script, bidi level and font; a piece is
+ * the part of a run on one line (or, while breaking, inside one word). Words
+ * are measured alone to choose the breaks; the line is then measured and
+ * drawn run by run, shaped whole, because Nastaliq words overlap across the
+ * space between them. Both go through the width cache, keyed by content, so
+ * after a keystroke only the changed word and its line are shaped again. */
 typedef struct piece {
     int a, b;  /* code point range, logical order */
     int w, x;  /* measured width; left edge inside the line once reordered */
     int level; /* bidi level */
     uint8_t script, face;
-    bool space; /* only spaces (and marks on them): nothing to render */
+    bool space; /* only spaces: nothing to render */
 } piece;
 
 typedef struct line {
@@ -674,6 +675,9 @@ static int measure(hd_text *tx, int s, int e)
         *p = *run;
         p->a = run->a > s ? run->a : s;
         p->b = run->b < e ? run->b : e;
+        p->space = true;
+        for (int i = p->a; i < p->b && p->space; i++)
+            p->space = is_space(tx->cp[i]);
         p->w = piece_width(tx, p);
         p->x = 0;
         total += p->w;
@@ -855,13 +859,9 @@ static void analyse_paragraph(hd_text *tx, int p0, int p1, bool rtl)
     for (int i = p0; i < lead && lead < p1; i++)
         fc[i] = fc[lead];
 
-    bool sp = false;
     for (int i = p0; i < p1; i++) {
-        if (!(i > p0 && is_extend(cp[i])))
-            sp = is_space(cp[i]);
         piece *r = tx->nruns ? &tx->runs[tx->nruns - 1] : NULL;
-        if (r && r->b == i && r->script == sc[i] && r->face == fc[i] && r->level == tx->lv[i] &&
-            r->space == sp) {
+        if (r && r->b == i && r->script == sc[i] && r->face == fc[i] && r->level == tx->lv[i]) {
             r->b = i + 1;
             continue;
         }
@@ -871,7 +871,7 @@ static void analyse_paragraph(hd_text *tx, int p0, int p1, bool rtl)
         r->script = sc[i];
         r->face = fc[i];
         r->level = tx->lv[i];
-        r->space = sp;
+        r->space = false;
         r->w = r->x = 0;
     }
 }

@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <SDL.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -464,6 +465,47 @@ static void test_steady_redraw_shapes_nothing(void **state)
     assert_int_equal(bytes, 0);
 }
 
+/* Typing into a long story: one more letter reshapes the changed word and
+ * its line, not the whole text; and only the lines inside the visible area
+ * are rendered. */
+static void test_long_text_is_cheap_to_edit_and_draw(void **state)
+{
+    (void)state;
+    static char story[9000];
+    story[0] = '\0';
+    for (int i = 0; strlen(story) < 8000; i++) /* every sentence different */
+        snprintf(story + strlen(story), sizeof story - strlen(story),
+                 "ڈاکٹر سے ملاقات %d کے لیے بس دن میں صرف دو بار آتی ہے۔ ", i);
+    hd_text_set_lang(tx, "ur");
+    int w, h;
+    hd_text_size(tx, story, 24, false, 740, true, &w, &h);
+    assert_true(w <= 740 && h > 2000);
+    size_t len = strlen(story);
+    assert_true(len + sizeof "ب" <= sizeof story);
+    memcpy(story + len, "ب", sizeof "ب");
+    unsigned long before = hd_text_debug_shapes(tx);
+    hd_text_size(tx, story, 24, false, 740, true, &w, &h);
+    assert_true(hd_text_debug_shapes(tx) - before <= 4);
+
+    hd_text_cache_clear(tx);
+    SDL_Rect clip = {0, 0, W, 120};
+    SDL_RenderSetClipRect(ren, &clip);
+    clear();
+    before = hd_text_debug_shapes(tx);
+    SDL_Rect box = {20, 0, 740, 5000};
+    hd_text_draw(tx, story, 24, false, &box, 0, true, false, 0xFFFFFFFF);
+    int entries;
+    size_t bytes;
+    hd_text_debug_cache(tx, &entries, &bytes);
+    SDL_RenderSetClipRect(ren, NULL);
+    assert_true(entries >= 1 && entries <= 3); /* about 120 px of ~70 px lines */
+    assert_true(bytes <= (size_t)3 * 740 * 80 * 4);
+    assert_true(lit((SDL_Rect){0, 0, W, 120}, NULL) > 500);
+    assert_int_equal(lit((SDL_Rect){0, 120, W, H - 120}, NULL), 0);
+    hd_text_cache_clear(tx);
+    hd_text_set_lang(tx, "en");
+}
+
 static void test_cache_stays_within_budget(void **state)
 {
     (void)state;
@@ -554,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_newlines_and_odd_input),
         cmocka_unit_test(test_draws_pixels_where_aligned),
         cmocka_unit_test(test_steady_redraw_shapes_nothing),
+        cmocka_unit_test(test_long_text_is_cheap_to_edit_and_draw),
         cmocka_unit_test(test_cache_stays_within_budget),
         cmocka_unit_test(test_missing_fonts),
         cmocka_unit_test(test_sample_images),
