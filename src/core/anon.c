@@ -450,18 +450,19 @@ static int cmp_u32(const void *pa, const void *pb)
     return x < y ? -1 : x > y;
 }
 
-/* Distinct values per column over the initial classes. */
-static hd_err count_distinct(const hd_anon *a, uint32_t *distinct)
+/* Distinct values per column over the first n classes (the initial ones:
+ * those made by hd_anon_add). */
+static hd_err count_distinct(const hd_anon *a, size_t n, uint32_t *distinct)
 {
-    uint32_t *v = malloc((a->ncls ? a->ncls : 1) * sizeof *v);
+    uint32_t *v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
         return HD_ENOMEM;
     for (int col = 0; col < a->m; col++) {
-        for (size_t c = 0; c < a->ncls; c++)
+        for (size_t c = 0; c < n; c++)
             v[c] = tuple_of(a, (uint32_t)c)[col];
-        qsort(v, a->ncls, sizeof *v, cmp_u32);
+        qsort(v, n, sizeof *v, cmp_u32);
         uint32_t d = 0;
-        for (size_t c = 0; c < a->ncls; c++)
+        for (size_t c = 0; c < n; c++)
             if (c == 0 || v[c] != v[c - 1])
                 d++;
         distinct[col] = d;
@@ -669,7 +670,7 @@ hd_err hd_anon_run(hd_anon *a, int k)
     if (a->nrows == 0)
         return HD_OK;
     uint32_t distinct[HD_ANON_MAX_COLS];
-    hd_err err = count_distinct(a, distinct);
+    hd_err err = count_distinct(a, a->ninit, distinct);
     if (err != HD_OK)
         return err;
     /* Every move adds a "*" to the moving rows and at most m can be added;
@@ -826,12 +827,18 @@ static size_t column_baseline(const hd_anon *a, int k, uint64_t *cols_mask)
     if (a->nrows == 0)
         return 0;
     uint64_t found = full;
+    /* Exhaustive search stops at the first feasible number of columns, but
+     * can still test 2^m sets of every class: beyond a budget (about a
+     * second of work) the greedy search below answers instead. */
+    const double budget = 3e8;
+    double work = 0;
+    bool done = false;
     if (a->m <= 12) {
-        bool done = false;
-        for (int p = 0; p <= a->m && !done; p++)
-            for (uint64_t mask = 0; mask <= full && !done; mask++) {
+        for (int p = 0; p <= a->m && !done && work <= budget; p++)
+            for (uint64_t mask = 0; mask <= full && !done && work <= budget; mask++) {
                 if (__builtin_popcountll(mask) != p)
                     continue;
+                work += (double)ninit;
                 int ok = mask_ok(a, ninit, mask, k);
                 if (ok < 0)
                     return SIZE_MAX;
@@ -840,9 +847,10 @@ static size_t column_baseline(const hd_anon *a, int k, uint64_t *cols_mask)
                     done = true;
                 }
             }
-    } else {
+    }
+    if (!done) {
         uint32_t distinct[HD_ANON_MAX_COLS];
-        if (count_distinct(a, distinct) != HD_OK)
+        if (count_distinct(a, ninit, distinct) != HD_OK)
             return SIZE_MAX;
         uint64_t mask = 0;
         for (;;) {
@@ -855,6 +863,8 @@ static size_t column_baseline(const hd_anon *a, int k, uint64_t *cols_mask)
             for (int c = 0; c < a->m; c++)
                 if (!(mask >> c & 1) && (best < 0 || distinct[c] > distinct[best]))
                     best = c;
+            if (best < 0)
+                break; /* every column starred and still under k (fewer than k rows) */
             mask |= (uint64_t)1 << best;
         }
         found = mask;

@@ -61,7 +61,8 @@ size_t hd_anon_unique_rows(const hd_anon *a, int k);
  * whole columns that, blanked in every row, make the original data
  * k-anonymous. Returns the number of cells that costs (rows x columns) and
  * the columns in *cols_mask (bit i for column i). Exhaustive for up to 12
- * columns, greedy (most distinct values first) beyond. */
+ * columns within a work budget, greedy (most distinct values first) beyond.
+ * SIZE_MAX when out of memory. */
 size_t hd_anon_column_baseline(const hd_anon *a, int k, uint64_t *cols_mask);
 
 /* ---- time --------------------------------------------------------- */

@@ -21,6 +21,7 @@ void hd_config_default(hd_config *c)
     c->still_there_after_ms = 60000;
     c->reset_after_ms = 30000;
     c->thanks_ms = 10000;
+    c->min_gap_s = 20;
     c->renderer = HD_RENDERER_AUTO;
 }
 
@@ -40,7 +41,7 @@ void hd_config_clear(hd_config *c)
 
 static const char *const known_keys[] = {
     "coordinator_public_key", "staff_pin_hash", "venues", "venue",    "mode",     "still_there_after_s",
-    "reset_after_s",          "thanks_s",       "usb_dir", "font_dir", "renderer",
+    "reset_after_s",          "thanks_s",       "min_gap_s", "usb_dir", "font_dir", "renderer",
 };
 
 typedef struct ctx {
@@ -94,6 +95,23 @@ static void want_seconds(ctx *cx, const hd_json *v, const char *key, int64_t *ou
         return;
     }
     *out_ms = (int64_t)llround(v->number * 1000.0);
+}
+
+/* The minimum gap between complete sessions: whole seconds, 0 allowed (it
+ * turns the flagging off), as hd_store_set_min_gap takes them. */
+static void want_gap(ctx *cx, const hd_json *v, int *out_s)
+{
+    if (v->type != HD_JSON_NUMBER) {
+        BAD(cx, v, "\"min_gap_s\" must be a number of seconds, found %s",
+            hd_json_type_phrase(v->type));
+        return;
+    }
+    if (v->number < 0 || v->number > MAX_SECONDS || v->number != floor(v->number)) {
+        BAD(cx, v, "\"min_gap_s\" must be a whole number of seconds from 0 to %.0f, found %s",
+            MAX_SECONDS, v->number_text);
+        return;
+    }
+    *out_s = (int)v->number;
 }
 
 static void parse_venues(ctx *cx, const hd_json *v, hd_config *c)
@@ -191,6 +209,8 @@ static void parse_member(ctx *cx, const hd_json *m, hd_config *c, const hd_json 
         want_seconds(cx, m, k, &c->reset_after_ms);
     } else if (strcmp(k, "thanks_s") == 0) {
         want_seconds(cx, m, k, &c->thanks_ms);
+    } else if (strcmp(k, "min_gap_s") == 0) {
+        want_gap(cx, m, &c->min_gap_s);
     } else if (strcmp(k, "usb_dir") == 0) {
         const char *s = want_string(cx, m, k);
         if (s)

@@ -418,6 +418,7 @@ hd_err hd_flow_open(const hd_survey *sv, const hd_flow_config *cfg, int64_t now_
     f->screen = f->return_to = im->under = HD_SCREEN_WELCOME;
     snprintf(f->lang, sizeof f->lang, "%s", sv->source_language);
     f->tier = -1;
+    f->support_mark = -1;
     f->last_input_ms = f->screen_since_ms = f->last_key_ms = now_ms;
     *out = f;
     return HD_OK;
@@ -600,6 +601,10 @@ static void clear_all(flow_impl *im, bool wipe_now, int64_t now)
     f->keyboard_page = 0;
     memset(f->pin, 0, sizeof f->pin);
     f->pin_checking = f->pin_wrong = false;
+    f->support_auto = false;
+    f->support_mark = -1;
+    f->venue_typing = false;
+    memset(f->venue_draft, 0, sizeof f->venue_draft);
     im->contact_sealed = false;
     if (wipe_now)
         wipe_answers(im);
@@ -614,6 +619,8 @@ static void start_session(flow_impl *im, int t, hd_effects *e, int64_t now)
     f->tier = t;
     build_seq(f);
     f->in_session = true;
+    f->support_mark = -1;
+    f->support_auto = false;
     im->contact_sealed = false;
     push(e, HD_FX_START_SESSION, -1, NULL, HD_STATUS_IN_PROGRESS);
     int p = next_visible(f, 0);
@@ -885,6 +892,26 @@ static bool number_ok(flow_impl *im, int q)
 
 /* ---------------------------------------------------------------- question screen moves */
 
+/* True when moving on from seq position from to p (-1: review) leaves a
+ * section that holds a sensitive question the participant was shown, for
+ * the first time this session, and the survey has a support text: then the
+ * support screen comes next (docs/flow.md, "Support after a sensitive
+ * section"). */
+static bool support_after(const hd_flow *f, int from, int p)
+{
+    if (from <= f->support_mark || !f->sv->support || !f->sv->support[0])
+        return false;
+    int sec = question(f, f->seq[from])->section;
+    if (p >= 0 && question(f, f->seq[p])->section == sec)
+        return false;
+    for (int i = 0; i <= from; i++) {
+        int q = f->seq[i];
+        if (question(f, q)->section == sec && question(f, q)->sensitive && hd_flow_visible(f, q))
+            return true;
+    }
+    return false;
+}
+
 enum move { MOVE_NEXT, MOVE_BACK, MOVE_SKIP };
 
 static void leave_question(flow_impl *im, enum move how, hd_effects *e, int64_t now)
@@ -929,11 +956,22 @@ static void leave_question(flow_impl *im, enum move how, hd_effects *e, int64_t 
         /* else: the first question, answers held — stay (docs/flow.md) */
         return;
     }
+    int from = f->pos;
     int p = next_visible(f, f->pos + 1);
+    bool support = support_after(f, from, p);
     if (p >= 0)
         show_question(f, p, false, now);
     else
         go(f, HD_SCREEN_REVIEW, now);
+    if (support) {
+        /* The survey's support text, once, over wherever Next led: it
+         * carries on there. */
+        f->support_mark = from;
+        im->under = f->return_to;
+        f->return_to = f->screen;
+        go(f, HD_SCREEN_SUPPORT, now);
+        f->support_auto = true;
+    }
 }
 
 /* ---------------------------------------------------------------- send */
@@ -1076,9 +1114,12 @@ static void send(flow_impl *im, hd_effects *e, int64_t now)
 
 /* ---------------------------------------------------------------- store failure */
 
+/* Effects that write the kiosk's database (a failure is a STORE_FAILED).
+ * The USB effects report their own outcome on the admin screen. */
 static bool is_store_fx(hd_fx_kind k)
 {
-    return k != HD_FX_CHECK_PIN && k != HD_FX_QUIT;
+    return k != HD_FX_CHECK_PIN && k != HD_FX_QUIT && k != HD_FX_USB_COPY &&
+           k != HD_FX_LOAD_UPDATES;
 }
 
 static void store_failed(flow_impl *im, const hd_action *act)
@@ -1232,6 +1273,127 @@ static void on_confirm(flow_impl *im, const hd_action *act, hd_effects *e)
     clear_all(im, e->n == 0, act->now_ms);
 }
 
+/* ---------------------------------------------------------------- staff */
+
+/* Appends the typed key text s to the venue draft: printable characters
+ * only (a venue is one line), valid UTF-8 as a whole, at most
+ * HD_VENUE_CHARS code points. */
+static void venue_type(hd_flow *f, const char *s)
+{
+    size_t slen = strlen(s);
+    for (size_t i = 0; i < slen;) {
+        unsigned cp;
+        int k = utf8_decode((const unsigned char *)s + i, slen - i, &cp);
+        if (k == 0)
+            return;
+        i += (size_t)k;
+    }
+    size_t len = strlen(f->venue_draft);
+    int cps = utf8_count(f->venue_draft);
+    for (size_t i = 0; i < slen;) {
+        unsigned cp;
+        int k = utf8_decode((const unsigned char *)s + i, slen - i, &cp);
+        const char *bytes = s + i;
+        i += (size_t)k;
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+            continue;
+        if (cps >= HD_VENUE_CHARS || len + (size_t)k >= sizeof f->venue_draft)
+            break;
+        if (cp == ' ' && (len == 0 || f->venue_draft[len - 1] == ' '))
+            continue; /* no leading or doubled spaces: "St  Mary's" is not a new venue */
+        memcpy(f->venue_draft + len, bytes, (size_t)k);
+        len += (size_t)k;
+        f->venue_draft[len] = '\0';
+        cps++;
+    }
+}
+
+/* Removes the last code point of the venue draft (marks with their letter). */
+static void venue_backspace(hd_flow *f)
+{
+    size_t len = strlen(f->venue_draft);
+    while (len > 0) {
+        size_t i = len - 1;
+        while (i > 0 && ((unsigned char)f->venue_draft[i] & 0xC0) == 0x80)
+            i--;
+        unsigned cp = 0;
+        utf8_decode((const unsigned char *)f->venue_draft + i, len - i, &cp);
+        memset(f->venue_draft + i, 0, len - i);
+        len = i;
+        if (!is_combining(cp))
+            break;
+    }
+}
+
+/* Sets the venue to name (copied into the draft, which the effect points
+ * at until the next reduce). Names that are empty, too long or not valid
+ * UTF-8 are ignored. */
+static void set_venue(hd_flow *f, const char *name, hd_effects *e)
+{
+    memset(f->venue_draft, 0, sizeof f->venue_draft);
+    venue_type(f, name);
+    size_t len = strlen(f->venue_draft);
+    while (len > 0 && f->venue_draft[len - 1] == ' ')
+        f->venue_draft[--len] = '\0';
+    if (len == 0 || strcmp(f->venue_draft, name) != 0) {
+        memset(f->venue_draft, 0, sizeof f->venue_draft);
+        return;
+    }
+    push(e, HD_FX_SET_VENUE, -1, f->venue_draft, HD_STATUS_IN_PROGRESS);
+}
+
+static void on_admin(flow_impl *im, const hd_action *act, hd_effects *e)
+{
+    hd_flow *f = &im->pub;
+    hd_act_kind k = act->kind;
+    if (k == HD_ACT_ADMIN_EXIT) {
+        clear_all(im, true, act->now_ms);
+        return;
+    }
+    if (f->venue_typing) {
+        if (k == HD_ACT_KEY && act->str) {
+            venue_type(f, act->str);
+        } else if (k == HD_ACT_KEY_BACKSPACE) {
+            venue_backspace(f);
+        } else if (k == HD_ACT_NEXT) {
+            size_t len = strlen(f->venue_draft);
+            while (len > 0 && f->venue_draft[len - 1] == ' ')
+                f->venue_draft[--len] = '\0';
+            if (len > 0) {
+                f->venue_typing = false;
+                push(e, HD_FX_SET_VENUE, -1, f->venue_draft, HD_STATUS_IN_PROGRESS);
+            }
+        } else if (k == HD_ACT_CANCEL || k == HD_ACT_BACK) {
+            f->venue_typing = false;
+            memset(f->venue_draft, 0, sizeof f->venue_draft);
+        }
+        return;
+    }
+    switch (k) {
+    case HD_ACT_BACK:
+    case HD_ACT_CANCEL: clear_all(im, true, act->now_ms); break;
+    case HD_ACT_QUIT: push(e, HD_FX_QUIT, -1, NULL, HD_STATUS_IN_PROGRESS); break;
+    case HD_ACT_ADMIN_VENUE:
+        if (act->str) {
+            set_venue(f, act->str, e);
+        } else {
+            f->venue_typing = true;
+            f->keyboard_page = 0;
+            memset(f->venue_draft, 0, sizeof f->venue_draft);
+        }
+        break;
+    case HD_ACT_ADMIN_MODE:
+        if (act->str && strcmp(act->str, "self") == 0)
+            push(e, HD_FX_SET_MODE, -1, "self", HD_STATUS_IN_PROGRESS);
+        else if (act->str && strcmp(act->str, "assisted") == 0)
+            push(e, HD_FX_SET_MODE, -1, "assisted", HD_STATUS_IN_PROGRESS);
+        break;
+    case HD_ACT_USB_COPY: push(e, HD_FX_USB_COPY, -1, NULL, HD_STATUS_IN_PROGRESS); break;
+    case HD_ACT_USB_UPDATES: push(e, HD_FX_LOAD_UPDATES, -1, NULL, HD_STATUS_IN_PROGRESS); break;
+    default: break;
+    }
+}
+
 static void dispatch(flow_impl *im, const hd_action *act, hd_effects *e)
 {
     hd_flow *f = &im->pub;
@@ -1289,6 +1451,7 @@ static void dispatch(flow_impl *im, const hd_action *act, hd_effects *e)
             im->under = f->return_to;
             f->return_to = f->screen;
             go(f, HD_SCREEN_SUPPORT, now);
+            f->support_auto = false;
         }
         return;
     }
@@ -1364,8 +1527,10 @@ static void dispatch(flow_impl *im, const hd_action *act, hd_effects *e)
         }
         break;
     case HD_SCREEN_SUPPORT:
-        if (k == HD_ACT_BACK || k == HD_ACT_NEXT || k == HD_ACT_CANCEL)
+        if (k == HD_ACT_BACK || k == HD_ACT_NEXT || k == HD_ACT_CANCEL) {
+            f->support_auto = false;
             return_from_cover(im, now);
+        }
         break;
     case HD_SCREEN_ADMIN_PIN:
         if (k == HD_ACT_KEY && act->str && !f->pin_checking) {
@@ -1394,13 +1559,19 @@ static void dispatch(flow_impl *im, const hd_action *act, hd_effects *e)
         }
         break;
     case HD_SCREEN_ADMIN:
-        if (k == HD_ACT_ADMIN_EXIT || k == HD_ACT_BACK || k == HD_ACT_CANCEL)
-            clear_all(im, true, now);
-        else if (k == HD_ACT_QUIT)
-            push(e, HD_FX_QUIT, -1, NULL, HD_STATUS_IN_PROGRESS);
+        on_admin(im, act, e);
         break;
     default: break;
     }
+}
+
+void hd_flow_effects_done(hd_flow *flow)
+{
+    if (!flow)
+        return;
+    flow_impl *im = impl(flow);
+    if (im->wipe_pending)
+        wipe_answers(im);
 }
 
 hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act)

@@ -75,6 +75,11 @@ typedef enum hd_act_kind {
     HD_ACT_TOGGLE_CONTRAST,
     HD_ACT_TOGGLE_LARGE_TEXT,
     HD_ACT_SCROLL,      /* num: pixels to scroll the question area (+ down) */
+    HD_ACT_ADMIN_VENUE, /* admin: str: the venue chosen from the config's list;
+                           str NULL: open the keyboard to type one */
+    HD_ACT_ADMIN_MODE,  /* admin: str: "self" or "assisted" */
+    HD_ACT_USB_COPY,    /* admin: copy the database to the USB stick */
+    HD_ACT_USB_UPDATES, /* admin: load updates.json from the USB stick */
     HD_ACT_KIND_COUNT_
 } hd_act_kind;
 
@@ -95,6 +100,10 @@ typedef enum hd_fx_kind {
     HD_FX_SEAL_CONTACT,    /* value: JSON object of the contact answers, to seal and store */
     HD_FX_CHECK_PIN,       /* value: the PIN typed; reply with HD_ACT_PIN_RESULT */
     HD_FX_QUIT,            /* exit to desktop */
+    HD_FX_SET_VENUE,       /* value: the venue for the sessions from now on (staff) */
+    HD_FX_SET_MODE,        /* value: "self" or "assisted" for the sessions from now on */
+    HD_FX_USB_COPY,        /* copy the database to the USB stick; the caller shows how it went */
+    HD_FX_LOAD_UPDATES,    /* load updates.json from the USB stick; the caller shows how it went */
     HD_FX_KIND_COUNT_
 } hd_fx_kind;
 
@@ -106,7 +115,8 @@ const char *hd_status_name(hd_status s);
 typedef struct hd_effect {
     hd_fx_kind kind;
     int question;      /* index, for SAVE/DELETE_ANSWER; -1 otherwise */
-    const char *value; /* SAVE_ANSWER, SEAL_CONTACT, CHECK_PIN: valid until the next reduce */
+    const char *value; /* SAVE_ANSWER, SEAL_CONTACT, CHECK_PIN, SET_VENUE, SET_MODE:
+                          valid until the next reduce */
     hd_status status;  /* END_SESSION */
 } hd_effect;
 
@@ -139,6 +149,8 @@ typedef struct hd_answer {
 
 #define HD_LANG_MAX 16
 #define HD_PIN_MAX 12
+#define HD_VENUE_CHARS 80 /* code points a typed venue may have */
+#define HD_VENUE_MAX (HD_VENUE_CHARS * 4 + 1)
 
 typedef struct hd_flow {
     const hd_survey *sv; /* must outlive the flow */
@@ -181,6 +193,17 @@ typedef struct hd_flow {
      * message is that msgid formatted in English. NULL when message is. */
     const char *message_id;
     long message_args[2];
+
+    /* The support screen was put in by the flow after a section holding a
+     * sensitive question (its button carries on rather than goes back). */
+    bool support_auto;
+    /* seq position after which that happened last this session (-1: none),
+     * so that going back and forward again does not show it twice. */
+    int support_mark;
+
+    /* Staff typing a venue on the admin screen's keyboard. */
+    bool venue_typing;
+    char venue_draft[HD_VENUE_MAX];
 } hd_flow;
 
 /* Sets up a flow for sv (which must outlive it) on the welcome screen with
@@ -192,6 +215,12 @@ void hd_flow_close(hd_flow *flow); /* NULL is a no-op; zeroes every answer buffe
 
 /* Applies act and returns what must be done outside, in order. */
 hd_effects hd_flow_reduce(hd_flow *flow, const hd_action *act);
+
+/* Tells the flow that every effect of the last reduce was carried out. What
+ * it kept only for a retry (the drafts of a participant who has just left,
+ * withdrawn or sent, the contact JSON) is zeroed now, rather than at the
+ * next reduce, so nothing of theirs stays in memory a moment longer. */
+void hd_flow_effects_done(hd_flow *flow);
 
 /* The question shown on the question screen (index into sv->questions), or -1. */
 int hd_flow_current_question(const hd_flow *flow);

@@ -114,12 +114,42 @@ const char *vc_svf(const vctx *c, const char *source, const char *fmt, ...)
     return hd_i18n_survey(c->t, c->lang, ctx, source);
 }
 
+const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const char *v1,
+                      const char *k2, const char *v2)
+{
+    /* Placeholders by name ("{n} of {total}"), never printf: a translation
+     * is data from a file, may reorder them, and cannot crash the kiosk. A
+     * placeholder the translation dropped is simply not shown. */
+    const char *fmt = vc_ui(c, msgid);
+    char out[512];
+    size_t o = 0;
+    for (const char *p = fmt; *p && o + 1 < sizeof out;) {
+        const char *key = NULL, *val = NULL;
+        if (k1 && strncmp(p, k1, strlen(k1)) == 0)
+            key = k1, val = v1;
+        else if (k2 && strncmp(p, k2, strlen(k2)) == 0)
+            key = k2, val = v2;
+        if (key) {
+            size_t n = strlen(val);
+            if (o + n >= sizeof out)
+                n = sizeof out - 1 - o;
+            memcpy(out + o, val, n);
+            o += n;
+            p += strlen(key);
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    return hd_dlist_strdup(c->dl, out);
+}
+
 const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2)
 {
-    /* The catalogue uses printf conversions ("%d of %d", "%2$d ..."), but a
-     * translation is data from a file: it is never handed to printf. Each
-     * conversion takes the next (or the numbered) argument as text; a
-     * conversion without an argument prints nothing. */
+    /* For msgids with printf conversions ("%ld", "%2$ld", "%02d"), such as
+     * the flow's messages. A translation is data from a file: it is never
+     * handed to printf. Each conversion takes the next (or the numbered)
+     * argument as text; one without an argument prints nothing. */
     const char *fmt = vc_ui(c, msgid);
     const char *args[2] = {a1, a2};
     char out[512];
@@ -135,9 +165,8 @@ const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char 
             out[o++] = *p++;
             continue;
         }
-        int pos = -1;
+        int pos = -1, num = 0;
         const char *q = p;
-        int num = 0;
         while (*q >= '0' && *q <= '9')
             num = num * 10 + (*q++ - '0');
         if (*q == '$' && q > p) {
@@ -165,6 +194,17 @@ const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char 
     }
     out[o] = '\0';
     return hd_dlist_strdup(c->dl, out);
+}
+
+const char *vc_flow_message(const vctx *c)
+{
+    if (c->fl->message_id) {
+        char a[24], b[24];
+        snprintf(a, sizeof a, "%ld", c->fl->message_args[0]);
+        snprintf(b, sizeof b, "%ld", c->fl->message_args[1]);
+        return vc_fmt(c, c->fl->message_id, a, b);
+    }
+    return c->fl->message ? vc_ui(c, c->fl->message) : NULL;
 }
 
 void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool rtl, int *w,
@@ -442,7 +482,9 @@ hd_elem *vc_button(vctx *c, const vbtn *b, hd_rect r)
         int px2, tw2, th2;
         bool ok2 = vc_fit(c, b->text, b->bold, e->rtl, px, c->px_floor, p2.text.w, p2.text.h,
                           &px2, &tw2, &th2);
-        if ((ok2 && !ok) || (ok2 && px2 > e->text_px)) {
+        /* Without the icon when that fits where the icon did not, fits
+         * larger, or when neither fits (more room is the lesser harm). */
+        if ((ok2 && !ok) || (ok2 && px2 > e->text_px) || (!ok && !ok2)) {
             e->icon = HD_ICON_NONE;
             e->icon_rect = (hd_rect){0, 0, 0, 0};
             e->text_rect = p2.text;
@@ -470,10 +512,51 @@ void vc_rollback(vctx *c, vmark m)
  * The 64u corner where staff hold their finger stays empty. When the row is
  * too narrow (portrait) progress and support move to a second row. */
 
+/* Whether question q may still be shown to this participant. Its show_if
+ * is decided once the question it depends on has been passed (lies before
+ * the current position); until then it counts as shown. So the total only
+ * ever goes down as answers are given ("3 of 14", then "4 of 13" when a
+ * follow-up turns out not to apply), never up, which would read as the
+ * survey growing longer under the participant's finger. */
+static bool maybe_shown(const vctx *c, int q, int depth)
+{
+    const hd_flow *f = c->fl;
+    int ctl = c->sv->questions[q].show_if.question;
+    if (ctl < 0 || ctl >= c->sv->n_questions)
+        return hd_flow_visible(f, q);
+    int at = -1;
+    for (int i = 0; i < f->n_seq; i++)
+        if (f->seq[i] == ctl)
+            at = i;
+    if (at < 0 || at < f->pos || depth > 8)
+        return hd_flow_visible(f, q); /* decided (or not in this tier) */
+    return maybe_shown(c, ctl, depth + 1); /* still to be asked: undecided */
+}
+
+/* "n of total" for the question screen: questions up to the current one
+ * that were shown, and those after it that may still be. */
+static void progress_count(const vctx *c, int *idx, int *count)
+{
+    const hd_flow *f = c->fl;
+    int n = 0, at = 0;
+    for (int i = 0; i < f->n_seq; i++) {
+        int q = f->seq[i];
+        bool counted = i <= f->pos ? (i == f->pos || hd_flow_visible(f, q))
+                                   : maybe_shown(c, q, 0);
+        if (!counted)
+            continue;
+        n++;
+        if (i <= f->pos)
+            at = n;
+    }
+    *idx = at;
+    *count = n;
+}
+
 static int progress_parts(vctx *c, const char **text, float *frac)
 {
     int idx = 0, count = 0;
-    hd_flow_progress(c->fl, &idx, &count);
+    progress_count(c, &idx, &count);
     if (count < 1)
         count = 1;
     if (idx < 1)
@@ -483,7 +566,7 @@ static int progress_parts(vctx *c, const char **text, float *frac)
     char a[16], b[16];
     snprintf(a, sizeof a, "%d", idx);
     snprintf(b, sizeof b, "%d", count);
-    *text = vc_fmt(c, HD_N_("%d of %d"), a, b);
+    *text = vc_subst2(c, HD_N_("{n} of {total}"), "{n}", a, "{total}", b);
     *frac = (float)idx / (float)count;
     int tw, th;
     vc_measure(c, *text, c->px_body, true, 0, c->rtl, &tw, &th);
@@ -537,6 +620,9 @@ int vc_top_bar(vctx *c, unsigned flags)
     else
         x0 = corner;
     int x = x0;
+    /* The bar's height: 64u, or taller when the language's own name needs
+     * it even at the floor (Nastaliq's lines are tall). */
+    int bh = c->tap;
 
     if ((flags & VT_LANGUAGE) && c->sv->n_languages > 1) {
         int i = lang_index(c);
@@ -549,29 +635,45 @@ int vc_top_bar(vctx *c, unsigned flags)
         int lw = tw + 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + vc_u(c, 6);
         int lmax = vc_u(c, 200);
         lw = lw < c->tap ? c->tap : lw > lmax ? lmax : lw;
-        if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) > x1) {
+        /* what progress needs beside it in row 1 (measured again below) */
+        int pneed = 0;
+        if (flags & VT_PROGRESS) {
+            const char *pt;
+            float pf;
+            vmark mk = vc_mark(c);
+            pneed = progress_parts(c, &pt, &pf) + vc_u(c, 6) + c->gap + vc_u(c, 72) + c->gap;
+            vc_rollback(c, mk);
+        }
+        if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) + pneed > x1 &&
+            x + c->tap + 3 * (c->tap + c->gap) + pneed <= x1) {
+            /* compact: the globe alone when that keeps the bar to one row */
+            b.text = NULL;
+            lw = c->tap;
+        } else if ((flags & VT_COMPACT) && x + lw + 3 * (c->tap + c->gap) > x1) {
             /* compact and narrow: the globe alone, so the row holds */
             b.text = NULL;
             lw = c->tap;
         }
-        vc_button(c, &b, (hd_rect){x, y, lw, c->tap});
+        int need = vc_button_need_h(c, &b, lw, c->px_floor, c->tap);
+        bh = need > bh ? need : bh;
+        vc_button(c, &b, (hd_rect){x, y, lw, bh});
         x += lw + c->gap;
     }
     {
         vbtn b = {.id = "contrast", .icon = HD_ICON_CONTRAST,
                   .style = c->fl->high_contrast ? VS_SELECTED : VS_PLAIN,
                   .action = vc_act(c, HD_ACT_TOGGLE_CONTRAST, 0, NULL)};
-        vc_button(c, &b, (hd_rect){x, y, c->tap, c->tap});
+        vc_button(c, &b, (hd_rect){x, y, c->tap, bh});
         x += c->tap + c->gap;
         /* "A+" is not translated: the letter is the convention for text size. */
         vbtn l = {.id = "large-text", .text = "A+", .bold = true, .px = vc_u(c, 26),
                   .style = c->fl->large_text ? VS_SELECTED : VS_PLAIN,
                   .action = vc_act(c, HD_ACT_TOGGLE_LARGE_TEXT, 0, NULL)};
         l.text_rtl_set = true; /* Latin letters, always left-to-right */
-        vc_button(c, &l, (hd_rect){x, y, c->tap, c->tap});
+        vc_button(c, &l, (hd_rect){x, y, c->tap, bh});
         x += c->tap + c->gap;
     }
-    int bottom = y + c->tap;
+    int bottom = y + bh;
 
     /* What is left of the row: progress and support. */
     const char *ptext = NULL;
@@ -582,12 +684,13 @@ int vc_top_bar(vctx *c, unsigned flags)
     vbtn sup = {.id = "support", .text = vc_ui(c, HD_N_("Need to talk to someone?")),
                 .icon = HD_ICON_HEART, .style = VS_PLAIN,
                 .action = vc_act(c, HD_ACT_SUPPORT, 0, NULL)};
-    int snat = 0, scmp = 0;
+    int snat = 0, scmp = 0, sfull = 0;
     if (flags & VT_SUPPORT) {
         int tw, th;
         vc_measure(c, sup.text, c->px_button, false, 0, c->rtl, &tw, &th);
         int extra = 2 * c->pad + vc_u(c, 30) + vc_u(c, 10) + vc_u(c, 6);
         snat = tw + extra;
+        sfull = snat;
         if (snat > vc_u(c, 300))
             snat = vc_u(c, 300);
         scmp = snat;
@@ -597,7 +700,7 @@ int vc_top_bar(vctx *c, unsigned flags)
             int wtry = tw * k / 10 + extra;
             if (wtry < 2 * c->tap)
                 break;
-            if (vc_button_need_h(c, &sup, wtry, c->px_button, 0) <= c->tap)
+            if (vc_button_need_h(c, &sup, wtry, c->px_button, 0) <= bh)
                 scmp = wtry < scmp ? wtry : scmp;
             else
                 break;
@@ -613,15 +716,15 @@ int vc_top_bar(vctx *c, unsigned flags)
     /* Row 1 only if support's words fit a 64u button there (at worst at the
      * floor size); large text often sends it to a row of its own. */
     bool row1 = need1 <= free_w &&
-                (!snat || vc_button_need_h(c, &sup, sw, c->px_floor, 0) <= c->tap);
+                (!snat || vc_button_need_h(c, &sup, sw, c->px_floor, 0) <= bh);
     bool icon_only = false;
     int sw_alone = snat && free_w < snat ? free_w : snat;
     if (!row1 && pmin && snat && !(flags & VT_COMPACT) &&
-        vc_button_need_h(c, &sup, sw_alone, c->px_floor, 0) <= c->tap &&
+        vc_button_need_h(c, &sup, sw_alone, c->px_floor, 0) <= bh &&
         sw_alone >= 2 * c->tap) {
         /* Support keeps its words in row 1; progress gets a slim row. */
         icon_only = true; /* (row 2 is handled here) */
-        vc_button(c, &sup, (hd_rect){x1 - sw_alone, y, sw_alone, c->tap});
+        vc_button(c, &sup, (hd_rect){x1 - sw_alone, y, sw_alone, bh});
         int ph = c->px_body * 13 / 10 + 2;
         int y2 = bottom + c->sgap;
         progress_place(c, ptext, pfrac, c->margin, y2, c->w - 2 * c->margin, ph);
@@ -631,9 +734,9 @@ int vc_top_bar(vctx *c, unsigned flags)
          * row; progress goes beside it or in a slim row below. */
         icon_only = true;
         sup.text = NULL;
-        vc_button(c, &sup, (hd_rect){x1 - c->tap, y, c->tap, c->tap});
+        vc_button(c, &sup, (hd_rect){x1 - c->tap, y, c->tap, bh});
         if (pmin && x + pmin + c->gap + c->tap <= x1) {
-            progress_place(c, ptext, pfrac, x, y, x1 - c->tap - c->gap - x, c->tap);
+            progress_place(c, ptext, pfrac, x, y, x1 - c->tap - c->gap - x, bh);
         } else if (pmin) {
             int ph = c->px_body * 13 / 10 + 2;
             int y2 = bottom + c->sgap;
@@ -642,15 +745,33 @@ int vc_top_bar(vctx *c, unsigned flags)
         }
     } else if (row1) {
         if (snat)
-            vc_button(c, &sup, (hd_rect){x1 - sw, y, sw, c->tap});
+            vc_button(c, &sup, (hd_rect){x1 - sw, y, sw, bh});
         if (pmin)
-            progress_place(c, ptext, pfrac, x, y, x1 - x - (sw ? sw + c->gap : 0), c->tap);
+            progress_place(c, ptext, pfrac, x, y, x1 - x - (sw ? sw + c->gap : 0), bh);
     }
     if (!row1 && !icon_only) {
         /* Second row, full width (below the staff corner, so no reserve). */
         int y2 = bottom + c->gap;
         int xa = c->margin, xb = c->w - c->margin;
         sw = 0;
+        /* Support's words and a progress bar worth the name do not share
+         * the row (a narrow portrait panel): support has it, at its
+         * natural width, and progress gets a slim row of its own. */
+        bool apart = pmin && snat && xb - xa < snat + c->gap + pmin + vc_u(c, 48);
+        if (apart) {
+            sw = sfull < xb - xa ? sfull : xb - xa; /* one line, heart kept, if it can */
+            int sh = vc_button_need_h(c, &sup, sw, c->px_button, c->tap);
+            int shf = vc_button_need_h(c, &sup, sw, c->px_floor, c->tap);
+            if (sh > c->tap + c->tap / 2)
+                sh = c->tap + c->tap / 2;
+            if (sh < shf)
+                sh = shf;
+            vc_button(c, &sup, (hd_rect){xb - sw, y2, sw, sh});
+            int ph = c->px_body * 13 / 10 + 2;
+            int y3 = y2 + sh + c->sgap;
+            progress_place(c, ptext, pfrac, xa, y3, xb - xa, ph);
+            return y3 + ph;
+        }
         if (snat) {
             /* progress keeps its natural width; support takes the rest and
              * may grow taller here */
@@ -681,10 +802,10 @@ int vc_top_bar(vctx *c, unsigned flags)
 int vc_banner(vctx *c, int y, const char *msg)
 {
     if (c->fl->store_failed)
-        msg = HD_N_("Something went wrong. Please ask a member of staff.");
+        msg = vc_ui(c, HD_N_("Something went wrong. Please ask a member of staff."));
     if (!msg)
         return y;
-    const char *s = vc_ui(c, msg);
+    const char *s = msg;
     int w = c->w - 2 * c->margin, padx = c->pad, pady = vc_u(c, 8);
     int px, tw, th;
     vc_fit(c, s, true, c->rtl, c->px_body, c->px_floor, w - 2 * padx, c->h / 4, &px, &tw, &th);
@@ -705,24 +826,142 @@ int vc_banner(vctx *c, int y, const char *msg)
 
 /* ---- rows of buttons ----------------------------------------------------- */
 
+/* Width button b needs to show its text on one line at px: with its icon,
+ * or without it when the icon may go (with_icon false). */
+static int one_line_w(const vctx *c, const vbtn *b, int px, bool with_icon)
+{
+    if (!b->text || !*b->text)
+        return c->tap;
+    int tw, th;
+    vc_measure(c, b->text, px, b->bold, 0, btn_rtl(c, b), &tw, &th);
+    int w = tw + 2 * c->pad + vc_u(c, 6);
+    int isz = with_icon ? icon_size(c, b) : 0;
+    if (isz && !b->icon_above)
+        w += isz + vc_u(c, 10);
+    return w > c->tap ? w : c->tap;
+}
+
+/* Width button b needs so that no word of its text is cut at px. */
+static int word_w(const vctx *c, const vbtn *b, int px)
+{
+    if (!b->text || !*b->text)
+        return c->tap;
+    vwords lw;
+    longest_words(b->text, &lw);
+    int m = 0;
+    for (int i = 0; i < lw.n; i++) {
+        int tw, th;
+        vc_measure(c, lw.w[i], px, b->bold, 0, btn_rtl(c, b), &tw, &th);
+        m = tw > m ? tw : m;
+    }
+    int w = m + 2 * c->pad + vc_u(c, 6);
+    if (b->icon_space)
+        w += icon_size(c, b) + vc_u(c, 10);
+    return w > c->tap ? w : c->tap;
+}
+
+/* Widths for the row's n buttons in avail px (gaps taken out): equal when
+ * every text fits that way, else each what it needs on one line (then, in
+ * turn: with words wrapped but none cut at full size, at the floor) and
+ * the rest shared out. A longer word ("Seguinte", "Trimiteți") gets the
+ * room a short one ("Sair") does not need. */
+static void row_widths(const vctx *c, const vbtn *const *bs, int n, int avail, int cap, int *wd)
+{
+    int eq = avail / n < cap ? avail / n : cap;
+    int need[6];
+    for (int pass = 0; pass < 4; pass++) {
+        int sum = 0, most = 0;
+        for (int i = 0; i < n; i++) {
+            const vbtn *b = bs[i];
+            int px = b->px ? b->px : c->px_button;
+            switch (pass) {
+            case 0: need[i] = one_line_w(c, b, px, true); break;
+            case 1: need[i] = one_line_w(c, b, px, !icon_droppable(b)); break;
+            case 2: need[i] = word_w(c, b, px); break;
+            default: need[i] = word_w(c, b, c->px_floor); break;
+            }
+            sum += need[i];
+            most = need[i] > most ? need[i] : most;
+        }
+        if (most <= eq) {
+            for (int i = 0; i < n; i++)
+                wd[i] = eq;
+            return;
+        }
+        if (sum <= avail) {
+            int left = avail - sum;
+            for (int i = 0; i < n; i++)
+                wd[i] = need[i];
+            /* Wrapped words: first whole lines again for the buttons that
+             * need least to get one ("Ka bax" rather than "Ka / bax")... */
+            for (bool more = pass >= 2; more;) {
+                more = false;
+                int best = -1, bd = 0;
+                for (int i = 0; i < n; i++) {
+                    const vbtn *b = bs[i];
+                    int px = b->px ? b->px : c->px_button;
+                    int d = one_line_w(c, b, px, !icon_droppable(b)) - wd[i];
+                    if (d > 0 && d <= left && wd[i] + d <= cap && (best < 0 || d < bd))
+                        best = i, bd = d;
+                }
+                if (best >= 0) {
+                    wd[best] += bd;
+                    left -= bd;
+                    more = true;
+                }
+            }
+            /* ...then what is left, shared so the narrowest grow first (the
+             * row looks like one set), never past the cap */
+            while (left > 0) {
+                int lo = -1;
+                for (int i = 0; i < n; i++)
+                    if (wd[i] < cap && (lo < 0 || wd[i] < wd[lo]))
+                        lo = i;
+                if (lo < 0)
+                    break;
+                int next = cap;
+                for (int i = 0; i < n; i++)
+                    if (wd[i] > wd[lo] && wd[i] < next)
+                        next = wd[i];
+                int k = 0;
+                for (int i = 0; i < n; i++)
+                    k += wd[i] == wd[lo];
+                int give = (next - wd[lo]) * k <= left ? next - wd[lo] : left / k;
+                if (give <= 0)
+                    break;
+                int base = wd[lo];
+                for (int i = 0; i < n; i++)
+                    if (wd[i] == base) {
+                        wd[i] += give;
+                        left -= give;
+                    }
+            }
+            return;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        wd[i] = eq; /* nothing fits: equal, and the texts shrink */
+}
+
 int vc_button_row(vctx *c, const vrow *row, int x0, int x1, int y, int max_h)
 {
     int n = row->n_start + row->n_end;
     if (n == 0)
         return 0;
-    int avail = x1 - x0;
+    const vbtn *bs[6];
+    for (int i = 0; i < n; i++)
+        bs[i] = i < row->n_start ? &row->start[i] : &row->end[i - row->n_start];
     /* Equal widths read as one set of choices; capped so a wide screen does
      * not get 300 px buttons, and split between the two ends. */
-    int bw = (avail - (n - 1) * c->gap) / n;
     int cap = vc_u(c, n <= 2 ? 260 : 210);
-    if (bw > cap)
-        bw = cap;
+    int wd[6];
+    row_widths(c, bs, n, x1 - x0 - (n - 1) * c->gap, cap, wd);
     int h = c->tap;
     for (int i = 0; i < n; i++) {
-        const vbtn *b = i < row->n_start ? &row->start[i] : &row->end[i - row->n_start];
+        const vbtn *b = bs[i];
         int px = b->px ? b->px : c->px_button;
-        int need = vc_button_need_h(c, b, bw, px, c->tap);
-        int needf = vc_button_need_h(c, b, bw, c->px_floor, c->tap);
+        int need = vc_button_need_h(c, b, wd[i], px, c->tap);
+        int needf = vc_button_need_h(c, b, wd[i], c->px_floor, c->tap);
         if (need > max_h)
             need = max_h;
         if (need > h)
@@ -730,24 +969,34 @@ int vc_button_row(vctx *c, const vrow *row, int x0, int x1, int y, int max_h)
         if (needf > h)
             h = needf; /* never below the floor: the row grows instead */
     }
-    for (int i = 0; i < row->n_start; i++)
-        vc_button(c, &row->start[i], (hd_rect){x0 + i * (bw + c->gap), y, bw, h});
-    for (int i = 0; i < row->n_end; i++) {
-        int k = row->n_end - 1 - i; /* the last end item sits at the very end */
-        vc_button(c, &row->end[i], (hd_rect){x1 - bw - k * (bw + c->gap), y, bw, h});
+    int x = x0;
+    for (int i = 0; i < row->n_start; i++) {
+        vc_button(c, bs[i], (hd_rect){x, y, wd[i], h});
+        x += wd[i] + c->gap;
+    }
+    x = x1; /* the last end item sits at the very end */
+    for (int i = n - 1; i >= row->n_start; i--) {
+        x -= wd[i];
+        vc_button(c, bs[i], (hd_rect){x, y, wd[i], h});
+        x -= c->gap;
     }
     return h;
 }
 
-int vc_bottom_row(vctx *c, const vrow *row)
+int vc_bottom_row_h(vctx *c, const vrow *row, int max_h)
 {
     /* Laid out once to learn its height, then again at the bottom. */
     vmark mk = vc_mark(c);
-    int h = vc_button_row(c, row, c->margin, c->w - c->margin, 0, c->tap + c->tap / 2);
+    int h = vc_button_row(c, row, c->margin, c->w - c->margin, 0, max_h);
     vc_rollback(c, mk);
     int y = c->h - c->mtop - h;
-    vc_button_row(c, row, c->margin, c->w - c->margin, y, c->tap + c->tap / 2);
+    vc_button_row(c, row, c->margin, c->w - c->margin, y, max_h);
     return y;
+}
+
+int vc_bottom_row(vctx *c, const vrow *row)
+{
+    return vc_bottom_row_h(c, row, c->tap + c->tap / 2);
 }
 
 /* ---- scrolling content area ---------------------------------------------- */
@@ -776,9 +1025,9 @@ void vc_body(vctx *c, hd_rect area, vbody_fn fn, void *arg)
     }
     /* 3. scroll, with up/down buttons in a column at the reading end; an
      * area lower than a button (only on panels of unusual shape) clips
-     * without them. Text that scrolls anyway is shown at its full size:
-     * shrinking only helps while it spares the scrolling. */
-    s = 1.0f;
+     * without them. The text stays at the smallest size tried (the floor,
+     * or where every text reached it): it was shrunk to spare scrolling,
+     * and at that size the least of it is out of sight. */
     hd_rect in = area;
     int col = c->tap + c->gap;
     bool buttons = area.h >= c->tap;
@@ -883,11 +1132,14 @@ void vc_modal(vctx *c)
     int px0 = (c->w - pw) / 2, pad = vc_u(c, 24);
     int iw = pw - 2 * pad;
     const char *title = vc_ui(c, HD_N_("Delete your answers?"));
-    const char *body = vc_ui(c, HD_N_("Everything you have told us will be deleted."));
+    const char *body =
+        c->fl->confirm == HD_CONFIRM_WITHDRAW
+            ? vc_ui(c, HD_N_("Everything you told us in this visit will be deleted. Nothing is kept."))
+            : vc_ui(c, HD_N_("If you stop now, the answers you gave will be deleted. Nothing is kept."));
     vrow row = {.n_start = 1, .n_end = 1};
-    row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("Cancel")),
+    row.start[0] = (vbtn){.id = "cancel", .text = vc_ui(c, HD_N_("No, go back")),
                           .style = VS_PLAIN, .action = vc_act(c, HD_ACT_CANCEL, 0, NULL)};
-    row.end[0] = (vbtn){.id = "confirm", .text = vc_ui(c, HD_N_("Yes, delete")),
+    row.end[0] = (vbtn){.id = "confirm", .text = vc_ui(c, HD_N_("Yes, delete them")),
                         .icon = HD_ICON_CROSS, .style = VS_DANGER, .bold = true,
                         .action = vc_act(c, HD_ACT_CONFIRM, 0, NULL)};
     /* Measure, then centre the panel vertically. */

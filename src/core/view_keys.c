@@ -146,8 +146,29 @@ int vc_keyboard_min_h(const vctx *c, const hd_keyboard *kb, int w, bool keypad)
     vspan sp[VK_ROWS_MAX];
     float ku;
     int ns = layout_spans(c, kb, w, keypad, sp, &ku);
-    int kh = keypad ? c->tap : c->key;
+    int kh = keypad && !c->kb_tight ? c->tap : c->key;
     return ns * kh + (ns > 0 ? (ns - 1) * c->sgap : 0);
+}
+
+int vc_keyboard_min_w(const vctx *c, const hd_keyboard *kb, bool keypad)
+{
+    int minw = keypad ? c->tap : c->key;
+    int most = 0;
+    for (int r = 0; r < kb->n_rows; r++) {
+        const hd_kb_row *row = &kb->rows[r];
+        if (row->n < 1)
+            continue;
+        /* wide keys may give up their extra width (layout_spans) */
+        float units = 0, wmin = 1e9f;
+        for (int i = 0; i < row->n; i++) {
+            float kw = key_w(&row->keys[i], 0.0f);
+            units += kw;
+            wmin = kw < wmin ? kw : wmin;
+        }
+        int w = (int)(units * (float)minw / wmin + 0.999f) + (row->n - 1) * c->sgap;
+        most = w > most ? w : most;
+    }
+    return most;
 }
 
 static bool is_shift_page(int page)
@@ -162,7 +183,8 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
     int ns = layout_spans(c, kb, area.w, keypad, sp, &ku);
     if (ns == 0)
         return 0;
-    int kmin = keypad ? c->tap : c->key;
+    /* keypad keys are 64u, or the 48u of any key on a panel too low */
+    int kmin = keypad && !c->kb_tight ? c->tap : c->key;
     int kmax = vc_u(c, keypad ? 80 : 60);
     int kh = (area.h - (ns - 1) * c->sgap) / ns;
     kh = kh > kmax ? kmax : kh < kmin ? kmin : kh;
@@ -193,11 +215,6 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
              * screen's language; direction from the layout. */
             b.text_rtl_set = true;
             b.text_rtl = kb->rtl_script && k->act == HD_ACT_KEY; /* "?123" reads LTR */
-            if (!k->label && k->id && strcmp(k->id, "space") == 0) {
-                /* the space bar says what it is, in the screen's language */
-                b.text = vc_ui(c, HD_N_("Space"));
-                b.text_rtl = c->rtl;
-            }
             if (!k->label && k->id) {
                 if (strcmp(k->id, "backspace") == 0)
                     b.icon = HD_ICON_BACKSPACE;
@@ -229,9 +246,14 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
             hd_elem *e = vc_button(c, &b, (hd_rect){x, y, widths[i], kh});
             /* keys are small: less padding than other buttons */
             if (e->text) {
+                /* No padding above and below: one letter's ink sits well
+                 * inside its line, and Nastaliq's line is so tall that a
+                 * padded key would show Urdu letters at the floor size. */
                 int p = vc_u(c, 4);
-                e->text_rect = (hd_rect){x + p, y + p, widths[i] - 2 * p, kh - 2 * p};
-                vc_fit(c, e->text, false, e->rtl, base_px, c->px_floor, e->text_rect.w,
+                e->text_rect = (hd_rect){x + p, y, widths[i] - 2 * p, kh};
+                /* Keys keep their size with large text, so their labels may
+                 * go down to the normal floor (Urdu letters need it). */
+                vc_fit(c, e->text, false, e->rtl, base_px, vc_u(c, 18), e->text_rect.w,
                        e->text_rect.h, &e->text_px, &e->text_w, &e->text_h);
             }
             x += widths[i] + c->sgap;

@@ -101,10 +101,17 @@ const char *vc_sv(const vctx *c, const char *ctx, const char *source);
 /* A survey string whose msgctxt is printf-built ("question.%s"). */
 const char *vc_svf(const vctx *c, const char *source, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* msgid translated, its printf-style conversions ("%d", "%ld", "%2$d",
- * "%02d") replaced by the texts a1, a2 in order (or by number); the result
- * is in the arena. Safe whatever a translation holds. */
+/* msgid translated, its printf conversions ("%ld", "%2$ld") filled with
+ * the texts a1, a2 (in order, or by number) without printf; in the arena. */
 const char *vc_fmt(const vctx *c, const char *msgid, const char *a1, const char *a2);
+/* The flow's message in the screen's language (from message_id and its
+ * arguments when the flow gives them), or NULL. */
+const char *vc_flow_message(const vctx *c);
+
+/* msgid translated, then every "{name}" k1/k2 replaced by v1/v2; the result
+ * is in the arena. Safe whatever a translation holds. */
+const char *vc_subst2(const vctx *c, const char *msgid, const char *k1, const char *v1,
+                      const char *k2, const char *v2);
 
 void vc_measure(const vctx *c, const char *s, int px, bool bold, int wrap, bool rtl, int *w,
                 int *h);
@@ -164,8 +171,8 @@ enum {
  * the screen's content may start. */
 int vc_top_bar(vctx *c, unsigned flags);
 
-/* A banner for store failures and flow messages at y; returns the next y
- * (y itself when there is nothing to show). */
+/* A banner for store failures and flow messages (msg: already translated)
+ * at y; returns the next y (y itself when there is nothing to show). */
 int vc_banner(vctx *c, int y, const char *msg);
 
 /* A row of buttons along the bottom: start items from the reading start, end
@@ -177,6 +184,9 @@ typedef struct vrow {
     int n_end;
 } vrow;
 int vc_bottom_row(vctx *c, const vrow *row);
+/* The same with the row's height capped at max_h for full-size text (the
+ * text shrinks, to the floor, before the row grows past it). */
+int vc_bottom_row_h(vctx *c, const vrow *row, int max_h);
 /* Lays a row of buttons into the band y..y+h between x0 and x1 (used by
  * vc_bottom_row and the modal). Returns the row's height. */
 int vc_button_row(vctx *c, const vrow *row, int x0, int x1, int y, int max_h);
@@ -203,6 +213,9 @@ void vc_rollback(vctx *c, vmark m);
 int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool keypad);
 /* The smallest height keyboard kb needs at width w. */
 int vc_keyboard_min_h(const vctx *c, const hd_keyboard *kb, int w, bool keypad);
+/* The narrowest width at which kb keeps every row whole (no row split)
+ * with keys of the smallest size. */
+int vc_keyboard_min_w(const vctx *c, const hd_keyboard *kb, bool keypad);
 /* The most keys in one row of kb. */
 int vc_keyboard_max_row(const hd_keyboard *kb);
 

@@ -36,7 +36,9 @@ typedef struct hd_app hd_app; /* opaque */
  * store and the flow. now_ms is the clock of the actions (monotonic in the
  * kiosk, virtual in headless runs). Problems in the config or the survey are
  * printed to stderr as file:line:col and give HD_EPARSE (exit status 2); a
- * broken PO file is logged and skipped. On success *out owns the app. */
+ * broken PO file is logged and skipped. A database that cannot be opened is
+ * logged and the app starts without one, showing the staff message; each
+ * session start tries to open it again. On success *out owns the app. */
 hd_err hd_app_open(const hd_app_opts *o, int64_t now_ms, hd_app **out);
 void hd_app_close(hd_app *a); /* NULL is a no-op */
 

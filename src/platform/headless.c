@@ -33,6 +33,7 @@ typedef struct hl {
     SDL_Renderer *renderer;
     const hd_headless_opts *o;
     int64_t now;
+    uint64_t picks; /* wildcard picks so far (see pick_wildcard) */
 } hl;
 
 /* "events.txt:12: message" on stderr. */
@@ -112,9 +113,108 @@ static bool element_point(const hl *h, int line, const char *id, int *x, int *y)
     return true;
 }
 
+/* Where element id is with respect to the scrolling area: 0 fully in view
+ * (or not scrolling), -1 above it, +1 below it, 2 absent (a long list only
+ * lays out what is near the view, so it may be either way). */
+static int scroll_side(const hl *h, const char *id)
+{
+    const hd_dlist *dl = hd_app_dlist(h->app);
+    const hd_elem *e = hd_dlist_find(dl, id);
+    if (!e)
+        return 2;
+    if (!(e->flags & HD_ELEM_CLIP))
+        return 0;
+    if (e->rect.y < dl->clip.y)
+        return -1;
+    if (e->rect.y + e->rect.h > dl->clip.y + dl->clip.h)
+        return 1;
+    return 0;
+}
+
+/* Scrolls the question area with its arrow buttons, as a person would,
+ * until element id is wholly in view; gives up after 80 taps or when the
+ * arrow it needs is gone (the list ends). An element not laid out at all is
+ * looked for below the view first, then above it. */
+static void scroll_into_view(hl *h, const char *id)
+{
+    bool below_done = false;
+    for (int i = 0; i < 80; i++) {
+        int side = scroll_side(h, id);
+        if (side == 0)
+            return;
+        bool up = side < 0 || (side == 2 && below_done);
+        const hd_elem *arrow = hd_dlist_find(hd_app_dlist(h->app), up ? "scroll.up" : "scroll.down");
+        if (!arrow || (arrow->flags & HD_ELEM_DISABLED)) {
+            if (side == 2 && !up) {
+                below_done = true;
+                continue;
+            }
+            return;
+        }
+        tap_at(h, arrow->rect.x + arrow->rect.w / 2, arrow->rect.y + arrow->rect.h / 2);
+    }
+}
+
+/* `@PREFIX*`: one of the tappable elements on screen whose id starts with
+ * PREFIX (`@*`: any), visible and not covered at the centre of its visible
+ * part. Chosen by a stream seeded from the line number and the picks so
+ * far, so a file always replays the same way. For random testing
+ * (tests/unit/test_monkey.c): when nothing matches, *id is "" and the
+ * command does nothing. */
+static void pick_wildcard(hl *h, int line, const char *pattern, char *id, size_t cap)
+{
+    const hd_dlist *dl = hd_app_dlist(h->app);
+    size_t plen = strlen(pattern) - 1;
+    const hd_elem *cand[256];
+    int n = 0;
+    for (int i = 0; i < dl->n && n < (int)(sizeof cand / sizeof *cand); i++) {
+        const hd_elem *e = &dl->elems[i];
+        if (!e->id[0] || strncmp(e->id, pattern, plen) != 0 || e->action.kind == HD_ACT_NONE ||
+            (e->flags & HD_ELEM_DISABLED))
+            continue;
+        hd_rect r = e->rect;
+        if (e->flags & HD_ELEM_CLIP) {
+            int x0 = r.x > dl->clip.x ? r.x : dl->clip.x;
+            int y0 = r.y > dl->clip.y ? r.y : dl->clip.y;
+            int x1 = r.x + r.w < dl->clip.x + dl->clip.w ? r.x + r.w : dl->clip.x + dl->clip.w;
+            int y1 = r.y + r.h < dl->clip.y + dl->clip.h ? r.y + r.h : dl->clip.y + dl->clip.h;
+            if (x1 <= x0 || y1 <= y0)
+                continue;
+            r = (hd_rect){x0, y0, x1 - x0, y1 - y0};
+        }
+        const hd_elem *top = hd_dlist_hit(dl, r.x + r.w / 2, r.y + r.h / 2);
+        if (top && top != e && strcmp(top->id, e->id) != 0)
+            continue;
+        cand[n++] = e;
+    }
+    id[0] = '\0';
+    if (n == 0)
+        return;
+    /* splitmix64 of the line and the pick count */
+    uint64_t z = ((uint64_t)line << 32) + h->picks++ + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    snprintf(id, cap, "%s", cand[z % (uint64_t)n]->id);
+}
+
+static bool is_wildcard(const char *id)
+{
+    size_t n = strlen(id);
+    return n > 0 && id[n - 1] == '*';
+}
+
 static bool tap_id(hl *h, int line, const char *id)
 {
     int x, y;
+    char picked[HD_ID_MAX];
+    if (is_wildcard(id)) {
+        pick_wildcard(h, line, id, picked, sizeof picked);
+        if (!picked[0])
+            return true;
+        id = picked;
+    }
+    scroll_into_view(h, id);
     if (!element_point(h, line, id, &x, &y))
         return false;
     tap_at(h, x, y);
@@ -132,7 +232,17 @@ static bool in_screen(const hl *h, int line, const char *cmd, int x, int y)
 static bool hold(hl *h, const hd_event *ev)
 {
     int x = ev->x, y = ev->y;
-    if (ev->id ? !element_point(h, ev->line, ev->id, &x, &y) : !in_screen(h, ev->line, "hold", x, y))
+    const char *id = ev->id;
+    char picked[HD_ID_MAX];
+    if (id && is_wildcard(id)) {
+        pick_wildcard(h, ev->line, id, picked, sizeof picked);
+        if (!picked[0])
+            return true;
+        id = picked;
+    }
+    if (id)
+        scroll_into_view(h, id);
+    if (id ? !element_point(h, ev->line, id, &x, &y) : !in_screen(h, ev->line, "hold", x, y))
         return false;
     hd_app_press(h->app, x, y, h->now);
     advance(h, h->now + ev->ms, HL_HOLD_STEP_MS);
@@ -228,6 +338,8 @@ static bool type_text(hl *h, const hd_event *ev)
                     q->id, hd_qtype_name(t));
             return false;
         }
+    } else if (f->screen == HD_SCREEN_ADMIN && f->venue_typing) {
+        t = HD_Q_TEXT; /* staff typing a venue */
     } else {
         fail_at(h, ev->line, "type: there is no keyboard on screen \"%s\"", screen_id(h));
         return false;

@@ -4,7 +4,8 @@
  *   1. decode UTF-8 to code points; split paragraphs at "\n";
  *   2. per paragraph, FriBidi embedding levels with the base direction forced
  *      from the rtl flag (the kiosk knows the language; guessing from the
- *      first strong letter would flip a Urdu question that starts with "GP");
+ *      first strong letter would flip a Urdu question that starts with "GP"),
+ *      unless the paragraph has no letter of that direction at all;
  *   3. a script per code point (Latn/Arab/Beng/Guru/...; Common and
  *      Inherited take their neighbour's), then a font per code point (the
  *      script's font when it has the glyph, else Noto Sans, else any face that
@@ -71,30 +72,15 @@ static const char *const script_tag[] = {"Zyyy", "Zinh", "Latn", "Arab", "Beng",
 
 /* ---- caches ----------------------------------------------------------- */
 
+/* What decides a paragraph's layout. */
 typedef struct cache_key {
     uint64_t hash;
     uint32_t len;
     int px, wrap;
-    uint32_t fg; /* RGB only (alpha is applied when drawing); 0 in the size cache */
-    uint8_t bold, rtl, align, ar_face;
+    uint8_t bold, rtl, ar_face;
 } cache_key;
 
-/* Textures: 256 entries, 8-way set associative, plus a byte budget so a
- * screen of long paragraphs cannot grow the cache past a few megabytes (the
- * software renderer keeps textures in ordinary memory). */
-#define TEX_WAYS 8
-#define TEX_SETS 32
-#define TEX_BUDGET ((size_t)8 << 20)
-
-typedef struct tex_entry {
-    cache_key key;
-    bool used;
-    SDL_Texture *tex; /* NULL for text that draws nothing (only spaces, say) */
-    int w, h;
-    size_t bytes;
-    unsigned use;
-} tex_entry;
-
+/* Sizes for hd_text_size: 1024 entries, 8-way set associative. */
 #define SIZE_WAYS 8
 #define SIZE_SETS 128
 
@@ -105,18 +91,72 @@ typedef struct size_entry {
     unsigned use;
 } size_entry;
 
+/* Widths of shaped pieces (a word, or the spaces after it), so that
+ * re-laying out a text after one keystroke shapes only the changed word. */
+#define WORD_WAYS 8
+#define WORD_SETS 512
+
+typedef struct word_entry {
+    uint64_t hash; /* of the code points, font, script, direction, px, weight */
+    int w;         /* -1: empty slot */
+    unsigned use;
+} word_entry;
+
+/* A laid-out paragraph as hd_text_draw needs it on a steady frame: its
+ * lines' sizes and the keys of their textures. */
+typedef struct line_rec {
+    uint64_t hash; /* of what the line draws: pieces, levels, fonts, px, weight */
+    int w, h;
+} line_rec;
+
+#define PARA_WAYS 8
+#define PARA_SETS 32
+
+typedef struct para_entry {
+    cache_key key;
+    bool used;
+    int w, h, n;
+    line_rec *lines; /* n of them, allocated when the entry is made */
+    unsigned use;
+} para_entry;
+
+/* Line textures: 256 entries, 8-way set associative, plus a byte budget so
+ * long paragraphs cannot grow the cache past a few megabytes (the software
+ * renderer keeps textures in ordinary memory). Only lines that fall inside
+ * the visible area are ever rendered. */
+#define TEX_WAYS 8
+#define TEX_SETS 32
+#define TEX_BUDGET ((size_t)8 << 20)
+
+typedef struct tex_entry {
+    uint64_t hash;
+    uint32_t rgb;
+    bool used;
+    SDL_Texture *tex; /* NULL for a line that draws nothing (only spaces) */
+    int w, h;
+    size_t bytes;
+    unsigned use;
+} tex_entry;
+
 /* ---- layout scratch --------------------------------------------------- */
 
+/* A run is a maximal span of one script, bidi level and font; it is cut
+ * further where spaces start and end, so every piece is a word (or part of
+ * one, at a script change) or the spaces between words. Shaping never
+ * crosses a space in any script heard draws, so measuring and drawing word
+ * by word is exact, and words are what the width cache remembers. */
 typedef struct piece {
     int a, b;  /* code point range, logical order */
     int w, x;  /* measured width; left edge inside the line once reordered */
     int level; /* bidi level */
     uint8_t script, face;
+    bool space; /* only spaces (and marks on them): nothing to render */
 } piece;
 
 typedef struct line {
     int p0, np; /* pieces, visual order once reordered */
     int w, h, asc;
+    uint64_t hash;
 } line;
 
 struct hd_text {
@@ -128,9 +168,11 @@ struct hd_text {
     unsigned clock;
     unsigned long shapes;
 
+    size_entry sizes[SIZE_SETS * SIZE_WAYS];
+    word_entry words[WORD_SETS * WORD_WAYS];
+    para_entry paras[PARA_SETS * PARA_WAYS];
     tex_entry tex[TEX_SETS * TEX_WAYS];
     size_t tex_bytes;
-    size_entry sizes[SIZE_SETS * SIZE_WAYS];
 
     /* the layout being built (all arrays sized by cap code points) */
     int px;
@@ -144,7 +186,7 @@ struct hd_text {
     FriBidiLevel *lv;
     uint8_t *sc, *fc;
     int *uend, *unext;     /* a line's word ends, or cluster boundaries */
-    piece *runs;           /* the current paragraph's logical runs */
+    piece *runs;           /* the current paragraph's logical pieces */
     int nruns;
     piece *pc;             /* committed pieces of all lines, then a scratch tail */
     int npc, ntmp, pc_cap;
@@ -364,6 +406,8 @@ hd_err hd_text_open(SDL_Renderer *renderer, const char *font_dir, hd_text **out)
         return HD_ENOMEM;
     tx->ren = renderer;
     tx->ar_face = FACE_NASKH;
+    for (int i = 0; i < WORD_SETS * WORD_WAYS; i++)
+        tx->words[i].w = -1;
     for (int f = 0; f < FACE_COUNT_; f++) {
         for (int b = 0; b < 2; b++) {
             char *p = tx->path[f][b];
@@ -401,6 +445,12 @@ static void tex_drop(hd_text *tx, tex_entry *e)
     memset(e, 0, sizeof *e);
 }
 
+static void para_drop(para_entry *e)
+{
+    free(e->lines);
+    memset(e, 0, sizeof *e);
+}
+
 void hd_text_cache_clear(hd_text *tx)
 {
     if (!tx)
@@ -408,6 +458,9 @@ void hd_text_cache_clear(hd_text *tx)
     for (int i = 0; i < TEX_SETS * TEX_WAYS; i++)
         if (tx->tex[i].used)
             tex_drop(tx, &tx->tex[i]);
+    for (int i = 0; i < PARA_SETS * PARA_WAYS; i++)
+        if (tx->paras[i].used)
+            para_drop(&tx->paras[i]);
 }
 
 void hd_text_close(hd_text *tx)
@@ -563,16 +616,48 @@ static const char *piece_utf8(hd_text *tx, int a, int b)
     return tx->u8;
 }
 
-static int shape_width(hd_text *tx, const piece *p)
+static uint64_t fnv_mix(uint64_t h, uint32_t v)
 {
+    for (int i = 0; i < 4; i++) {
+        h ^= (v >> (8 * i)) & 0xFF;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* The width of piece p as SDL_ttf shapes it, from the word cache when it
+ * has been shaped before at this size, weight, font, script and direction. */
+static int piece_width(hd_text *tx, const piece *p)
+{
+    if (p->b <= p->a)
+        return 0;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = p->a; i < p->b; i++)
+        h = fnv_mix(h, tx->cp[i]);
+    h = fnv_mix(h, (uint32_t)p->face | (uint32_t)p->script << 8 | (uint32_t)(p->level & 1) << 16 |
+                       (uint32_t)tx->bold << 17);
+    h = fnv_mix(h, (uint32_t)tx->px);
+    word_entry *set = &tx->words[(h >> 7) % WORD_SETS * WORD_WAYS];
+    word_entry *victim = &set[0];
+    for (int i = 0; i < WORD_WAYS; i++) {
+        if (set[i].w >= 0 && set[i].hash == h) {
+            set[i].use = ++tx->clock;
+            return set[i].w;
+        }
+        if (set[i].w < 0 || (victim->w >= 0 && set[i].use < victim->use))
+            victim = &set[i];
+    }
     TTF_Font *f = get_font(tx, p->face);
-    if (!f || p->b <= p->a)
+    if (!f)
         return 0;
     set_run(f, p);
-    int w = 0, h = 0;
+    int w = 0, hh = 0;
     tx->shapes++;
-    if (TTF_SizeUTF8(f, piece_utf8(tx, p->a, p->b), &w, &h) != 0)
-        return 0;
+    if (TTF_SizeUTF8(f, piece_utf8(tx, p->a, p->b), &w, &hh) != 0 || w < 0)
+        w = 0;
+    victim->hash = h;
+    victim->w = w;
+    victim->use = ++tx->clock;
     return w;
 }
 
@@ -589,7 +674,7 @@ static int measure(hd_text *tx, int s, int e)
         *p = *run;
         p->a = run->a > s ? run->a : s;
         p->b = run->b < e ? run->b : e;
-        p->w = shape_width(tx, p);
+        p->w = piece_width(tx, p);
         p->x = 0;
         total += p->w;
     }
@@ -705,11 +790,23 @@ static void analyse_paragraph(hd_text *tx, int p0, int p1, bool rtl)
     if (len == 0)
         return;
     const uint32_t *cp = tx->cp;
-    FriBidiParType base = rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
     fribidi_get_bidi_types(cp + p0, len, tx->bt + p0);
+    /* The base direction is the UI's (a Urdu question starting with "GP"
+     * is still right to left), except for a paragraph with no letter of that
+     * direction at all: an English fallback string in the Urdu UI keeps its
+     * question mark at its end, an Arabic name on the English screen its
+     * exclamation mark at its left. */
+    bool has_r = false, has_l = false;
+    for (int i = p0; i < p1; i++) {
+        FriBidiCharType t = tx->bt[i];
+        has_r |= t == FRIBIDI_TYPE_RTL || t == FRIBIDI_TYPE_AL;
+        has_l |= t == FRIBIDI_TYPE_LTR;
+    }
+    bool par_rtl = rtl ? (has_r || !has_l) : (has_r && !has_l);
+    FriBidiParType base = par_rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
     fribidi_get_bracket_types(cp + p0, len, tx->bt + p0, tx->br + p0);
     if (!fribidi_get_par_embedding_levels_ex(tx->bt + p0, tx->br + p0, len, &base, tx->lv + p0))
-        memset(tx->lv + p0, rtl ? 1 : 0, (size_t)len);
+        memset(tx->lv + p0, par_rtl ? 1 : 0, (size_t)len);
 
     /* Scripts: Common and Inherited take the script before them, or at the
      * start of the paragraph the first one after; all-Common text is Latin. */
@@ -758,9 +855,13 @@ static void analyse_paragraph(hd_text *tx, int p0, int p1, bool rtl)
     for (int i = p0; i < lead && lead < p1; i++)
         fc[i] = fc[lead];
 
+    bool sp = false;
     for (int i = p0; i < p1; i++) {
+        if (!(i > p0 && is_extend(cp[i])))
+            sp = is_space(cp[i]);
         piece *r = tx->nruns ? &tx->runs[tx->nruns - 1] : NULL;
-        if (r && r->b == i && r->script == sc[i] && r->face == fc[i] && r->level == tx->lv[i]) {
+        if (r && r->b == i && r->script == sc[i] && r->face == fc[i] && r->level == tx->lv[i] &&
+            r->space == sp) {
             r->b = i + 1;
             continue;
         }
@@ -770,6 +871,7 @@ static void analyse_paragraph(hd_text *tx, int p0, int p1, bool rtl)
         r->script = sc[i];
         r->face = fc[i];
         r->level = tx->lv[i];
+        r->space = sp;
         r->w = r->x = 0;
     }
 }
@@ -827,6 +929,18 @@ static void finish_line(hd_text *tx, line *l)
     }
     l->h = skip > asc + desc ? skip : asc + desc;
     l->asc = asc + (l->h - asc - desc) / 2;
+
+    /* The line's texture key: everything its pixels depend on. */
+    uint64_t h = 0xcbf29ce484222325ull;
+    h = fnv_mix(h, (uint32_t)tx->px | (uint32_t)tx->bold << 16);
+    for (int i = 0; i < l->np; i++) {
+        h = fnv_mix(h, (uint32_t)p[i].face | (uint32_t)p[i].script << 8 |
+                           (uint32_t)p[i].level << 16);
+        for (int c = p[i].a; c < p[i].b; c++)
+            h = fnv_mix(h, tx->cp[c]);
+        h = fnv_mix(h, 0xFFFFFFFFu); /* piece boundary */
+    }
+    l->hash = h;
 }
 
 static uint64_t fnv1a(const char *s, size_t *len)
@@ -901,8 +1015,7 @@ static bool layout(hd_text *tx, const char *utf8, int px, bool bold, int wrap, b
 static bool key_eq(const cache_key *a, const cache_key *b)
 {
     return a->hash == b->hash && a->len == b->len && a->px == b->px && a->wrap == b->wrap &&
-           a->fg == b->fg && a->bold == b->bold && a->rtl == b->rtl && a->align == b->align &&
-           a->ar_face == b->ar_face;
+           a->bold == b->bold && a->rtl == b->rtl && a->ar_face == b->ar_face;
 }
 
 static void make_key(const hd_text *tx, cache_key *k, const char *utf8, int px, bool bold,
@@ -919,6 +1032,12 @@ static void make_key(const hd_text *tx, cache_key *k, const char *utf8, int px, 
     k->ar_face = (uint8_t)arabic_face(tx, utf8);
 }
 
+static size_t key_set(const cache_key *k, size_t sets)
+{
+    return (size_t)((k->hash ^ (uint64_t)k->px * 0x9E3779B97F4A7C15ull ^
+                     (uint64_t)k->wrap * 0xC2B2AE3D27D4EB4Full) >> 11) % sets;
+}
+
 void hd_text_size(void *ctx, const char *utf8, int px, bool bold, int wrap_w, bool rtl, int *w,
                   int *h)
 {
@@ -927,8 +1046,7 @@ void hd_text_size(void *ctx, const char *utf8, int px, bool bold, int wrap_w, bo
     if (tx && utf8 && utf8[0]) {
         cache_key k;
         make_key(tx, &k, utf8, px, bold, wrap_w, rtl);
-        size_entry *set = &tx->sizes[(k.hash ^ (uint64_t)k.px * 31 ^ (uint64_t)k.wrap * 131) %
-                                     SIZE_SETS * SIZE_WAYS];
+        size_entry *set = &tx->sizes[key_set(&k, SIZE_SETS) * SIZE_WAYS];
         size_entry *hit = NULL, *victim = &set[0];
         for (int i = 0; i < SIZE_WAYS; i++) {
             if (set[i].used && key_eq(&set[i].key, &k)) {
@@ -959,9 +1077,9 @@ void hd_text_size(void *ctx, const char *utf8, int px, bool bold, int wrap_w, bo
         *h = oh;
 }
 
-/* Copies the coverage (alpha) of a rendered run into the line block: the
- * block holds one colour, and taking the larger alpha where glyphs of two
- * runs overlap keeps anti-aliased edges exact (blending onto a transparent
+/* Copies the coverage (alpha) of a rendered piece into the line surface:
+ * the line holds one colour, and taking the larger alpha where glyphs of two
+ * pieces overlap keeps anti-aliased edges exact (blending onto a transparent
  * surface would darken them). */
 static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int dx, int dy)
 {
@@ -969,7 +1087,8 @@ static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int dx, int dy)
         int ty = dy + y;
         if (ty < 0 || ty >= dst->h)
             continue;
-        const uint32_t *sp = (const uint32_t *)((const uint8_t *)src->pixels + (size_t)y * (size_t)src->pitch);
+        const uint32_t *sp =
+            (const uint32_t *)((const uint8_t *)src->pixels + (size_t)y * (size_t)src->pitch);
         uint32_t *dp = (uint32_t *)((uint8_t *)dst->pixels + (size_t)ty * (size_t)dst->pitch);
         for (int x = 0; x < src->w; x++) {
             int tx_ = dx + x;
@@ -982,66 +1101,123 @@ static void merge_alpha(SDL_Surface *dst, SDL_Surface *src, int dx, int dy)
     }
 }
 
-/* Renders the current layout into one texture of lay_w x lay_h. */
-static SDL_Texture *render_layout(hd_text *tx, int align, bool rtl, uint32_t rgb)
+/* Renders line l of the current layout into a texture of l->w x l->h in
+ * colour rgb; NULL when it draws nothing. */
+static SDL_Texture *render_line(hd_text *tx, const line *l, uint32_t rgb)
 {
-    if (tx->lay_w <= 0 || tx->lay_h <= 0)
+    if (l->w <= 0 || l->h <= 0)
         return NULL;
-    SDL_Surface *block = SDL_CreateRGBSurfaceWithFormat(0, tx->lay_w, tx->lay_h, 32,
-                                                        SDL_PIXELFORMAT_ARGB8888);
-    if (!block) {
-        hd_log("text: cannot make a %dx%d text surface: %s", tx->lay_w, tx->lay_h, SDL_GetError());
+    SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, l->w, l->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!surf) {
+        hd_log("text: cannot make a %dx%d text surface: %s", l->w, l->h, SDL_GetError());
         return NULL;
     }
-    SDL_FillRect(block, NULL, rgb & 0x00FFFFFFu);
+    SDL_FillRect(surf, NULL, rgb & 0x00FFFFFFu);
     bool drew = false;
-    int y = 0;
-    for (int li = 0; li < tx->nln; li++) {
-        const line *l = &tx->ln[li];
-        int x0;
-        int free_w = tx->lay_w - l->w;
-        if (align == 1)
-            x0 = free_w / 2;
-        else if ((align == 2) != rtl) /* end in LTR, start in RTL: flush right */
-            x0 = free_w;
-        else
-            x0 = 0;
-        for (int i = 0; i < l->np; i++) {
-            const piece *p = &tx->pc[l->p0 + i];
-            TTF_Font *f = get_font(tx, p->face);
-            if (!f || p->w <= 0)
-                continue;
-            set_run(f, p);
-            tx->shapes++;
-            SDL_Surface *s = TTF_RenderUTF8_Blended(f, piece_utf8(tx, p->a, p->b),
-                                                    (SDL_Color){255, 255, 255, 255});
-            if (!s)
-                continue;
-            SDL_Surface *conv = s;
-            if (s->format->format != SDL_PIXELFORMAT_ARGB8888)
-                conv = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
-            if (conv) {
-                SDL_LockSurface(conv);
-                merge_alpha(block, conv, x0 + p->x, y + l->asc - TTF_FontAscent(f));
-                SDL_UnlockSurface(conv);
-                drew = true;
-            }
-            if (conv != s)
-                SDL_FreeSurface(conv);
-            SDL_FreeSurface(s);
+    for (int i = 0; i < l->np; i++) {
+        const piece *p = &tx->pc[l->p0 + i];
+        TTF_Font *f = p->space ? NULL : get_font(tx, p->face);
+        if (!f || p->w <= 0)
+            continue;
+        set_run(f, p);
+        tx->shapes++;
+        SDL_Surface *s =
+            TTF_RenderUTF8_Blended(f, piece_utf8(tx, p->a, p->b), (SDL_Color){255, 255, 255, 255});
+        if (!s)
+            continue;
+        SDL_Surface *conv = s;
+        if (s->format->format != SDL_PIXELFORMAT_ARGB8888)
+            conv = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+        if (conv && SDL_LockSurface(conv) == 0) {
+            merge_alpha(surf, conv, p->x, l->asc - TTF_FontAscent(f));
+            SDL_UnlockSurface(conv);
+            drew = true;
         }
-        y += l->h;
+        if (conv != s)
+            SDL_FreeSurface(conv);
+        SDL_FreeSurface(s);
     }
     SDL_Texture *t = NULL;
     if (drew) {
-        t = SDL_CreateTextureFromSurface(tx->ren, block);
+        t = SDL_CreateTextureFromSurface(tx->ren, surf);
         if (t)
             SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
         else
             hd_log("text: cannot make a texture: %s", SDL_GetError());
     }
-    SDL_FreeSurface(block);
+    SDL_FreeSurface(surf);
     return t;
+}
+
+/* The paragraph entry for k, made from the current layout when missing. */
+static para_entry *para_get(hd_text *tx, const cache_key *k, bool *laid, const char *utf8,
+                            bool rtl)
+{
+    para_entry *set = &tx->paras[key_set(k, PARA_SETS) * PARA_WAYS];
+    para_entry *victim = &set[0];
+    for (int i = 0; i < PARA_WAYS; i++) {
+        if (set[i].used && key_eq(&set[i].key, k)) {
+            set[i].use = ++tx->clock;
+            return &set[i];
+        }
+        if (!set[i].used || (victim->used && set[i].use < victim->use))
+            victim = &set[i];
+    }
+    if (!layout(tx, utf8, k->px, k->bold, k->wrap, rtl))
+        return NULL;
+    *laid = true;
+    line_rec *lines = malloc((size_t)tx->nln * sizeof *lines);
+    if (!lines)
+        return NULL;
+    for (int i = 0; i < tx->nln; i++)
+        lines[i] = (line_rec){tx->ln[i].hash, tx->ln[i].w, tx->ln[i].h};
+    if (victim->used)
+        para_drop(victim);
+    victim->key = *k;
+    victim->used = true;
+    victim->w = tx->lay_w;
+    victim->h = tx->lay_h;
+    victim->n = tx->nln;
+    victim->lines = lines;
+    victim->use = ++tx->clock;
+    return victim;
+}
+
+/* The texture of a line (hash, rgb), or NULL when it is not cached. */
+static tex_entry *tex_find(hd_text *tx, uint64_t hash, uint32_t rgb)
+{
+    tex_entry *set = &tx->tex[((hash ^ rgb * 0x9E3779B97F4A7C15ull) >> 13) % TEX_SETS * TEX_WAYS];
+    for (int i = 0; i < TEX_WAYS; i++)
+        if (set[i].used && set[i].hash == hash && set[i].rgb == rgb)
+            return &set[i];
+    return NULL;
+}
+
+static tex_entry *tex_insert(hd_text *tx, uint64_t hash, uint32_t rgb, SDL_Texture *t, int w,
+                             int h)
+{
+    tex_entry *set = &tx->tex[((hash ^ rgb * 0x9E3779B97F4A7C15ull) >> 13) % TEX_SETS * TEX_WAYS];
+    tex_entry *victim = &set[0];
+    for (int i = 0; i < TEX_WAYS; i++)
+        if (!set[i].used || (victim->used && set[i].use < victim->use))
+            victim = &set[i];
+    if (victim->used)
+        tex_drop(tx, victim);
+    size_t bytes = t ? (size_t)w * (size_t)h * 4 : 0;
+    /* Keep under the byte budget: evict the least recently used textures
+     * anywhere until the new one fits. */
+    while (tx->tex_bytes + bytes > TEX_BUDGET) {
+        tex_entry *old = NULL;
+        for (int i = 0; i < TEX_SETS * TEX_WAYS; i++)
+            if (tx->tex[i].used && tx->tex[i].tex && (!old || tx->tex[i].use < old->use))
+                old = &tx->tex[i];
+        if (!old)
+            break;
+        tex_drop(tx, old);
+    }
+    *victim = (tex_entry){hash, rgb, true, t, w, h, bytes, ++tx->clock};
+    tx->tex_bytes += bytes;
+    return victim;
 }
 
 void hd_text_draw(hd_text *tx, const char *utf8, int px, bool bold, const SDL_Rect *rect,
@@ -1051,62 +1227,60 @@ void hd_text_draw(hd_text *tx, const char *utf8, int px, bool bold, const SDL_Re
         return;
     if (align < 0 || align > 2)
         align = 0;
+    uint32_t rgb = fg >> 8;
     cache_key k;
     make_key(tx, &k, utf8, px, bold, rect->w, rtl);
-    k.align = (uint8_t)align;
-    k.fg = fg >> 8;
-    tex_entry *set = &tx->tex[(k.hash ^ (uint64_t)k.px * 31 ^ (uint64_t)k.fg * 7) % TEX_SETS *
-                              TEX_WAYS];
-    tex_entry *e = NULL, *victim = &set[0];
-    for (int i = 0; i < TEX_WAYS; i++) {
-        if (set[i].used && key_eq(&set[i].key, &k)) {
-            e = &set[i];
-            break;
-        }
-        if (!set[i].used || (victim->used && set[i].use < victim->use))
-            victim = &set[i];
-    }
-    if (!e) {
-        if (!layout(tx, utf8, px, bold, k.wrap, rtl)) {
-            hd_log("text: out of memory laying out %zu bytes of text", strlen(utf8));
-            return;
-        }
-        SDL_Texture *t = render_layout(tx, align, rtl, fg >> 8);
-        if (victim->used)
-            tex_drop(tx, victim);
-        size_t bytes = t ? (size_t)tx->lay_w * (size_t)tx->lay_h * 4 : 0;
-        /* Keep the cache under its byte budget: evict the least recently
-         * used textures anywhere until the new one fits. */
-        while (tx->tex_bytes + bytes > TEX_BUDGET) {
-            tex_entry *old = NULL;
-            for (int i = 0; i < TEX_SETS * TEX_WAYS; i++)
-                if (tx->tex[i].used && tx->tex[i].tex && (!old || tx->tex[i].use < old->use))
-                    old = &tx->tex[i];
-            if (!old)
-                break;
-            tex_drop(tx, old);
-        }
-        e = victim;
-        e->key = k;
-        e->used = true;
-        e->tex = t;
-        e->w = tx->lay_w;
-        e->h = tx->lay_h;
-        e->bytes = bytes;
-        tx->tex_bytes += bytes;
-    }
-    e->use = ++tx->clock;
-    if (!e->tex)
+    bool laid = false;
+    para_entry *pe = para_get(tx, &k, &laid, utf8, rtl);
+    if (!pe) {
+        hd_log("text: out of memory laying out %zu bytes of text", strlen(utf8));
         return;
-    SDL_Rect dst = {rect->x, rect->y, e->w, e->h};
+    }
+    /* the block of lines, placed in rect; each line aligned inside it */
+    int bx = rect->x, by = rect->y;
+    bool flush_right = (align == 2) != rtl; /* end in LTR, start in RTL */
     if (align == 1)
-        dst.x = rect->x + (rect->w - e->w) / 2;
-    else if ((align == 2) != rtl)
-        dst.x = rect->x + rect->w - e->w;
+        bx = rect->x + (rect->w - pe->w) / 2;
+    else if (flush_right)
+        bx = rect->x + rect->w - pe->w;
     if (vcenter)
-        dst.y = rect->y + (rect->h - e->h) / 2;
-    SDL_SetTextureAlphaMod(e->tex, (Uint8)(fg & 0xFF));
-    SDL_RenderCopy(tx->ren, e->tex, NULL, &dst);
+        by = rect->y + (rect->h - pe->h) / 2;
+    /* Lines outside the visible area are neither rendered nor drawn, so a
+     * long story in a scrolled box costs only what shows. */
+    SDL_Rect vis;
+    SDL_RenderGetViewport(tx->ren, &vis);
+    vis.x = vis.y = 0;
+    if (SDL_RenderIsClipEnabled(tx->ren))
+        SDL_RenderGetClipRect(tx->ren, &vis);
+    int y = by;
+    for (int i = 0; i < pe->n; i++) {
+        const line_rec *lr = &pe->lines[i];
+        int ly = y;
+        y += lr->h;
+        if (ly + lr->h <= vis.y || ly >= vis.y + vis.h || lr->w <= 0)
+            continue;
+        tex_entry *te = tex_find(tx, lr->hash, rgb);
+        if (!te) {
+            if (!laid) {
+                if (!layout(tx, utf8, k.px, k.bold, k.wrap, rtl))
+                    return;
+                laid = true;
+            }
+            const line *l = &tx->ln[i];
+            te = tex_insert(tx, lr->hash, rgb, render_line(tx, l, rgb), l->w, l->h);
+        }
+        te->use = ++tx->clock;
+        if (!te->tex)
+            continue;
+        int lx = bx;
+        if (align == 1)
+            lx += (pe->w - lr->w) / 2;
+        else if (flush_right)
+            lx += pe->w - lr->w;
+        SDL_Rect dst = {lx, ly, te->w, te->h};
+        SDL_SetTextureAlphaMod(te->tex, (Uint8)(fg & 0xFF));
+        SDL_RenderCopy(tx->ren, te->tex, NULL, &dst);
+    }
 }
 
 /* ---- for the tests ---------------------------------------------------- */
@@ -1121,30 +1295,47 @@ int hd_text_debug_runs(hd_text *tx, const char *utf8, int px, bool bold, int wra
     int k = 0;
     for (int li = 0; li < tx->nln; li++) {
         const line *l = &tx->ln[li];
-        for (int i = 0; i < l->np; i++, k++) {
-            if (k >= max)
-                continue;
+        for (int i = 0; i < l->np;) {
+            /* words of one run sit side by side: left to right in logical
+             * order when the level is even, in reverse when it is odd */
             const piece *p = &tx->pc[l->p0 + i];
-            hd_text_vrun *v = &out[k];
-            memset(v, 0, sizeof *v);
-            v->line = li;
-            int o = 0;
-            for (int c = p->a; c < p->b; c++) {
-                char buf[4];
-                int n = utf8_put(buf, tx->cp[c]);
-                if (o + n >= HD_TEXT_VRUN_TEXT)
+            int a = p->a, b = p->b, w = p->w, j = i + 1;
+            for (; j < l->np; j++) {
+                const piece *q = &tx->pc[l->p0 + j];
+                if (q->script != p->script || q->face != p->face || q->level != p->level)
                     break;
-                memcpy(v->text + o, buf, (size_t)n);
-                o += n;
+                if ((p->level & 1) ? q->b != a : q->a != b)
+                    break;
+                if (p->level & 1)
+                    a = q->a;
+                else
+                    b = q->b;
+                w += q->w;
             }
-            memcpy(v->script, script_tag[p->script], 5);
-            v->level = p->level;
-            v->x = p->x;
-            v->w = p->w;
-            v->line_w = l->w;
-            v->line_h = l->h;
-            v->font = get_font(tx, p->face);
-            v->font_file = face_path(tx, p->face, tx->bold);
+            if (k < max) {
+                hd_text_vrun *v = &out[k];
+                memset(v, 0, sizeof *v);
+                v->line = li;
+                int o = 0;
+                for (int c = a; c < b; c++) {
+                    char buf[4];
+                    int n = utf8_put(buf, tx->cp[c]);
+                    if (o + n >= HD_TEXT_VRUN_TEXT)
+                        break;
+                    memcpy(v->text + o, buf, (size_t)n);
+                    o += n;
+                }
+                memcpy(v->script, script_tag[p->script], 5);
+                v->level = p->level;
+                v->x = p->x;
+                v->w = w;
+                v->line_w = l->w;
+                v->line_h = l->h;
+                v->font = get_font(tx, p->face);
+                v->font_file = face_path(tx, p->face, tx->bold);
+            }
+            k++;
+            i = j;
         }
     }
     return k;

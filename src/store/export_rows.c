@@ -18,6 +18,7 @@
 
 struct hd_syncdb {
     sqlite3 *db;
+    int version; /* schema version of the file */
 };
 
 hd_err hd_syncdb_open(const char *path, hd_syncdb **out, char *why, size_t cap)
@@ -26,7 +27,8 @@ hd_err hd_syncdb_open(const char *path, hd_syncdb **out, char *why, size_t cap)
     hd_err err = hd_sync_open_ro(path, path, &db, why, cap);
     if (err != HD_OK)
         return err;
-    err = hd_sync_check_schema(db, path, false, why, cap);
+    int version = 0;
+    err = hd_sync_check_schema(db, path, false, &version, why, cap);
     if (err != HD_OK) {
         sqlite3_close(db);
         return err;
@@ -37,6 +39,7 @@ hd_err hd_syncdb_open(const char *path, hd_syncdb **out, char *why, size_t cap)
         return HD_ENOMEM;
     }
     h->db = db;
+    h->version = version;
     *out = h;
     return HD_OK;
 }
@@ -49,12 +52,10 @@ void hd_syncdb_close(hd_syncdb *h)
     free(h);
 }
 
-hd_err hd_syncdb_count_complete(hd_syncdb *h, const char *survey_id, long *out)
+static hd_err count(hd_syncdb *h, const char *sql, const char *survey_id, long *out)
 {
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(
-        h->db, "SELECT count(*) FROM session WHERE survey_id = ?1 AND status = 'complete'", -1,
-        &s, NULL);
+    int rc = sqlite3_prepare_v2(h->db, sql, -1, &s, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(s, 1, survey_id, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
@@ -65,6 +66,24 @@ hd_err hd_syncdb_count_complete(hd_syncdb *h, const char *survey_id, long *out)
     }
     sqlite3_finalize(s);
     return hd_sync_map_rc(rc);
+}
+
+hd_err hd_syncdb_count_complete(hd_syncdb *h, const char *survey_id, long *out)
+{
+    return count(h, "SELECT count(*) FROM session WHERE survey_id = ?1 AND status = 'complete'",
+                 survey_id, out);
+}
+
+hd_err hd_syncdb_count_flagged(hd_syncdb *h, const char *survey_id, long *out)
+{
+    if (h->version < 2) {
+        *out = 0;
+        return HD_OK;
+    }
+    return count(h,
+                 "SELECT count(*) FROM session WHERE survey_id = ?1 AND status = 'complete' "
+                 "AND flagged <> 0",
+                 survey_id, out);
 }
 
 /* ---- sessions -------------------------------------------------------- */
@@ -139,11 +158,17 @@ hd_err hd_export_begin(hd_syncdb *h, const char *survey_id, const char *const *q
     }
     /* A session comes first, then its answers (LEFT JOIN: a session with no
      * answer still gives one row, with NULL answer columns). */
+    /* Schema 1 files have no flagged column. */
     int rc = sqlite3_prepare_v2(h->db,
-                                "SELECT s.id, s.started_at, s.language, s.tier, s.venue, "
-                                "a.question_id, a.value "
-                                "FROM session s LEFT JOIN answer a ON a.session_id = s.id "
-                                "WHERE s.survey_id = ?1 AND s.status = 'complete'",
+                                h->version >= 2
+                                    ? "SELECT s.id, s.started_at, s.language, s.tier, s.venue, "
+                                      "a.question_id, a.value, s.flagged "
+                                      "FROM session s LEFT JOIN answer a ON a.session_id = s.id "
+                                      "WHERE s.survey_id = ?1 AND s.status = 'complete'"
+                                    : "SELECT s.id, s.started_at, s.language, s.tier, s.venue, "
+                                      "a.question_id, a.value, 0 "
+                                      "FROM session s LEFT JOIN answer a ON a.session_id = s.id "
+                                      "WHERE s.survey_id = ?1 AND s.status = 'complete'",
                                 -1, &it->s, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(it->s, 1, survey_id, -1, SQLITE_TRANSIENT);
@@ -206,6 +231,7 @@ hd_err hd_export_next(hd_export_iter *it, hd_export_row *row)
     char sid[64];
     const unsigned char *id = sqlite3_column_text(it->s, 0);
     snprintf(sid, sizeof sid, "%s", id ? (const char *)id : "");
+    bool flagged = sqlite3_column_int(it->s, 7) != 0;
     for (int f = 0; f < 4; f++)
         if (keep(it, f, sqlite3_column_text(it->s, 1 + f), sqlite3_column_bytes(it->s, 1 + f)) !=
             0)
@@ -235,6 +261,7 @@ hd_err hd_export_next(hd_export_iter *it, hd_export_row *row)
     row->language = at(it, 1);
     row->tier = at(it, 2);
     row->venue = at(it, 3);
+    row->flagged = flagged;
     for (int q = 0; q < it->n; q++)
         it->vals[q] = at(it, 4 + q);
     row->values = it->vals;

@@ -35,17 +35,18 @@
 #define MAX_SEALED 65536
 #define SEAL_OVERHEAD 48 /* crypto_box_SEALBYTES */
 
-enum { S_FIND, S_FIND_ANSWERS, S_INS_SESSION, S_INS_ANSWER, S_FIND_CONTACT, S_INS_CONTACT,
-       N_STMT };
+enum { S_FIND, S_FIND_ANSWERS, S_INS_SESSION, S_SET_FLAG, S_INS_ANSWER, S_FIND_CONTACT,
+       S_INS_CONTACT, N_STMT };
 
 static const char *const stmt_sql[N_STMT] = {
     [S_FIND] = "SELECT device_id, survey_id, survey_version, language, tier, venue, mode, "
-               "started_at, ended_at, status FROM session WHERE id = ?1",
+               "started_at, ended_at, status, flagged FROM session WHERE id = ?1",
     [S_FIND_ANSWERS] = "SELECT question_id, value, answered_at FROM answer "
                        "WHERE session_id = ?1 ORDER BY question_id",
     [S_INS_SESSION] = "INSERT INTO session(id, device_id, survey_id, survey_version, language, "
-                      "tier, venue, mode, started_at, ended_at, status) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                      "tier, venue, mode, started_at, ended_at, status, flagged) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [S_SET_FLAG] = "UPDATE session SET flagged = 1 WHERE id = ?1",
     [S_INS_ANSWER] = "INSERT INTO answer(session_id, question_id, value, answered_at) "
                      "VALUES (?1, ?2, ?3, ?4)",
     [S_FIND_CONTACT] = "SELECT survey_id, created_on, sealed FROM contact WHERE id = ?1",
@@ -72,46 +73,76 @@ void hd_merge_close(hd_merge *m)
     free(m);
 }
 
-hd_err hd_merge_open(const char *path, hd_merge **out, char *why, size_t cap)
+/* Opens the raw connection and checks the file; *version gets its schema
+ * version. */
+static hd_err merge_connect(hd_merge *m, const char *path, int *version, char *why, size_t cap)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0 || sb.st_size == 0) {
-        /* A new coordinator database gets exactly the kiosk's schema. */
-        hd_store *st = NULL;
-        char moved[16];
-        hd_err e = hd_store_open(path, &st, moved, sizeof moved);
-        if (e != HD_OK)
-            return hd_sync_why(why, cap, e, "cannot create %s: %s", path, hd_strerror(e));
-        hd_store_close(st);
-    }
-    hd_merge *m = calloc(1, sizeof *m);
-    if (!m)
-        return HD_ENOMEM;
-    m->path = strdup(path);
     int rc = sqlite3_open_v2(path, &m->db, SQLITE_OPEN_READWRITE, NULL);
-    if (rc != SQLITE_OK || !m->path) {
-        hd_err e = hd_sync_why(why, cap, m->path ? hd_sync_map_rc(rc) : HD_ENOMEM,
-                               "cannot open %s: %s", path,
-                               m->db ? sqlite3_errmsg(m->db) : sqlite3_errstr(rc));
-        hd_merge_close(m);
-        return e;
-    }
+    if (rc != SQLITE_OK)
+        return hd_sync_why(why, cap, hd_sync_map_rc(rc), "cannot open %s: %s", path,
+                           m->db ? sqlite3_errmsg(m->db) : sqlite3_errstr(rc));
     sqlite3_db_config(m->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_db_config(m->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
     sqlite3_busy_timeout(m->db, 5000);
     /* Session ids are random, so every insert lands somewhere else in the
      * primary-key B-trees: with SQLite's default 2 MB cache a large merge
-     * spends most of its time re-reading pages. 64 MB keeps them. */
-    rc = exec(m->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536");
-    hd_err err = rc == SQLITE_OK ? HD_OK
-                                 : hd_sync_why(why, cap, HD_ESCHEMA, "%s: %s", path,
-                                               rc == SQLITE_NOTADB ? "not an SQLite database"
-                                                                   : sqlite3_errmsg(m->db));
-    if (err == HD_OK)
-        err = hd_sync_check_schema(m->db, path, false, why, cap);
+     * spends most of its time re-reading pages. 64 MB keeps them. Foreign
+     * keys are off on this connection only: merge inserts a session's
+     * answers right after the session itself, in the same transaction, so
+     * the check (one index lookup per answer, 7% of the CPU time) could
+     * never fail. */
+    rc = exec(m->db, "PRAGMA foreign_keys=OFF; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536");
+    if (rc != SQLITE_OK)
+        return hd_sync_why(why, cap, HD_ESCHEMA, "%s: %s", path,
+                           rc == SQLITE_NOTADB ? "not an SQLite database" : sqlite3_errmsg(m->db));
+    return hd_sync_check_schema(m->db, path, false, version, why, cap);
+}
+
+hd_err hd_merge_open(const char *path, hd_merge **out, char *why, size_t cap)
+{
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0 && sb.st_size > 0;
+    hd_merge *m = calloc(1, sizeof *m);
+    if (!m)
+        return HD_ENOMEM;
+    m->path = strdup(path);
+    if (!m->path) {
+        free(m);
+        return HD_ENOMEM;
+    }
+    int version = 0;
+    hd_err err = HD_OK;
+    if (exists) {
+        err = merge_connect(m, path, &version, why, cap);
+        if (err == HD_OK && version < HD_SCHEMA_VERSION) {
+            /* An older coordinator database: the kiosk's own migrations
+             * bring it up to date (they only ever add). */
+            sqlite3_close(m->db);
+            m->db = NULL;
+            exists = false;
+        }
+    }
+    if (err == HD_OK && !exists) {
+        /* A new coordinator database gets exactly the kiosk's schema. */
+        hd_store *st = NULL;
+        char moved[4096];
+        hd_err e = hd_store_open(path, &st, moved, sizeof moved);
+        if (e != HD_OK)
+            err = hd_sync_why(why, cap, e, "cannot %s %s: %s", version ? "update" : "create", path,
+                              hd_strerror(e));
+        else if (moved[0])
+            err = hd_sync_why(why, cap, HD_ECORRUPT,
+                              "%s was damaged: it has been moved to %s and an empty database "
+                              "started in its place; nothing was merged (see docs/database.md, "
+                              "\"A damaged file\")",
+                              path, moved);
+        hd_store_close(st);
+        if (err == HD_OK)
+            err = merge_connect(m, path, &version, why, cap);
+    }
     for (int i = 0; i < N_STMT && err == HD_OK; i++) {
-        rc = sqlite3_prepare_v3(m->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &m->st[i],
-                                NULL);
+        int rc = sqlite3_prepare_v3(m->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &m->st[i],
+                                    NULL);
         if (rc != SQLITE_OK)
             err = hd_sync_why(why, cap, hd_sync_map_rc(rc), "%s: %s", path, sqlite3_errmsg(m->db));
     }
@@ -222,6 +253,7 @@ typedef struct answer_ref {
 
 typedef struct sess {
     const char *f[N_F];
+    int flagged; /* 0 or 1 */
     /* answers of the current session */
     char *buf;
     size_t len, cap;
@@ -277,12 +309,21 @@ static const char *col_text(sqlite3_stmt *s, int i, bool nullable, bool *ok)
     return t;
 }
 
-/* A printable rendering of an id from the file for messages: the id itself
- * when it is well formed, otherwise nothing of it (it could be anything). */
-static const char *shown_id(const char *id) { return hd_sync_is_uuid(id) ? id : "?"; }
+/* Names a record in messages: "session <id>" when the id is well formed,
+ * otherwise nothing of the id (it could be anything, control characters
+ * included). Rows are read in id order, so a row number would not help
+ * anyone find it. */
+static const char *who(const char *kind, const char *id, char *buf, size_t cap)
+{
+    if (id && hd_sync_is_uuid(id))
+        snprintf(buf, cap, "%s %s", kind, id);
+    else
+        snprintf(buf, cap, "a %s with a malformed id", kind);
+    return buf;
+}
 
 /* Checks the session's fields; why says which and where. */
-static hd_err check_session(const sess *s, const char *name, long row, char *why, size_t cap)
+static hd_err check_session(const sess *s, const char *name, char *why, size_t cap)
 {
     const char *const *f = s->f;
     const char *bad = NULL;
@@ -311,14 +352,15 @@ static hd_err check_session(const sess *s, const char *name, long row, char *why
         bad = "status is not in_progress, complete or abandoned";
     if (!bad)
         return HD_OK;
-    return hd_sync_why(why, cap, HD_EPARSE, "%s: session %ld (id %s): %s", name, row,
-                       shown_id(f[F_ID]), bad);
+    char w[80];
+    return hd_sync_why(why, cap, HD_EPARSE, "%s: %s: %s", name, who("session", f[F_ID], w, sizeof w),
+                       bad);
 }
 
 /* Reads the answers of session id from the device into s (sorted by
  * question id), checking each. */
-static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *name, long row,
-                           char *why, size_t cap)
+static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *name, char *why,
+                           size_t cap)
 {
     s->len = 0;
     s->n = 0;
@@ -342,8 +384,9 @@ static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *n
             bad = "an answered_at that is not an ISO 8601 UTC time";
         if (bad) {
             sqlite3_reset(q);
-            return hd_sync_why(why, cap, HD_EPARSE, "%s: session %ld (id %s): an answer has %s",
-                               name, row, shown_id(s->f[F_ID]), bad);
+            char w[80];
+            return hd_sync_why(why, cap, HD_EPARSE, "%s: %s: an answer has %s", name,
+                               who("session", s->f[F_ID], w, sizeof w), bad);
         }
         if (s->n == s->acap) {
             size_t c = s->acap ? s->acap * 2 : 32;
@@ -363,11 +406,12 @@ static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *n
         return hd_sync_why(why, cap, hd_sync_map_rc(rc), "%s: %s", name, sqlite3_errmsg(dev));
     g_sort_buf = s->buf;
     qsort(s->a, s->n, sizeof *s->a, cmp_answer);
+    char w2[80];
     for (size_t i = 1; i < s->n; i++)
         if (strcmp(s->buf + s->a[i].q, s->buf + s->a[i - 1].q) == 0)
             return hd_sync_why(why, cap, HD_EPARSE,
-                               "%s: session %ld (id %s): question \"%s\" is answered twice", name,
-                               row, shown_id(s->f[F_ID]), s->buf + s->a[i].q);
+                               "%s: %s: question \"%s\" is answered twice", name,
+                               who("session", s->f[F_ID], w2, sizeof w2), s->buf + s->a[i].q);
     return HD_OK;
 }
 
@@ -427,6 +471,8 @@ static hd_err insert_session(hd_merge *m, const sess *s)
     for (int i = 0; i < N_F && rc == SQLITE_OK; i++)
         rc = bind_opt(ins, i + 1, s->f[i]);
     if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(ins, N_F + 1, s->flagged);
+    if (rc == SQLITE_OK)
         rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
@@ -455,6 +501,7 @@ static hd_err insert_session(hd_merge *m, const sess *s)
 typedef struct merge_run {
     hd_merge *m;
     sqlite3 *dev;
+    int version; /* the device file's schema version */
     const char *name;
     hd_merge_stats *st;
     hd_merge_progress_fn progress;
@@ -488,9 +535,16 @@ static hd_err merge_sessions(merge_run *r)
     if (err != HD_OK)
         return hd_sync_why(r->why, r->cap, err, "%s: %s", r->name, sqlite3_errmsg(r->dev));
     sqlite3_stmt *ss = NULL, *qa = NULL;
+    /* In id order: inserts into the coordinator's id indexes then arrive
+     * in order too. Schema 1 files have no flagged column. */
     int rc = sqlite3_prepare_v2(r->dev,
-                                "SELECT id, device_id, survey_id, survey_version, language, tier, "
-                                "venue, mode, started_at, ended_at, status FROM session",
+                                r->version >= 2
+                                    ? "SELECT id, device_id, survey_id, survey_version, language, "
+                                      "tier, venue, mode, started_at, ended_at, status, flagged "
+                                      "FROM session ORDER BY id"
+                                    : "SELECT id, device_id, survey_id, survey_version, language, "
+                                      "tier, venue, mode, started_at, ended_at, status, 0 "
+                                      "FROM session ORDER BY id",
                                 -1, &ss, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(r->dev,
@@ -508,6 +562,7 @@ static hd_err merge_sessions(merge_run *r)
     while (err == HD_OK && (rc = sqlite3_step(ss)) == SQLITE_ROW) {
         row++;
         bool ok = true;
+        char w[80];
         for (int i = 0; i < N_F; i++) {
             bool nullable = i == F_TIER || i == F_VENUE || i == F_MODE || i == F_ENDED;
             bool col_ok = true;
@@ -515,15 +570,24 @@ static hd_err merge_sessions(merge_run *r)
             if (!col_ok && ok) {
                 ok = false;
                 err = hd_sync_why(r->why, r->cap, HD_EPARSE,
-                                  "%s: session %ld: %s is %s", r->name, row, field_name[i],
+                                  "%s: %s: %s is %s", r->name,
+                                  who("session", i > F_ID ? s.f[F_ID] : NULL, w, sizeof w),
+                                  field_name[i],
                                   sqlite3_column_type(ss, i) == SQLITE_NULL ? "missing"
                                                                             : "not text");
             }
         }
+        if (err == HD_OK) {
+            if (sqlite3_column_type(ss, N_F) != SQLITE_INTEGER ||
+                (sqlite3_column_int64(ss, N_F) != 0 && sqlite3_column_int64(ss, N_F) != 1))
+                err = hd_sync_why(r->why, r->cap, HD_EPARSE, "%s: %s: flagged is not 0 or 1",
+                                  r->name, who("session", s.f[F_ID], w, sizeof w));
+            s.flagged = (int)sqlite3_column_int64(ss, N_F);
+        }
         if (err == HD_OK)
-            err = check_session(&s, r->name, row, r->why, r->cap);
+            err = check_session(&s, r->name, r->why, r->cap);
         if (err == HD_OK)
-            err = read_answers(r->dev, qa, &s, r->name, row, r->why, r->cap);
+            err = read_answers(r->dev, qa, &s, r->name, r->why, r->cap);
         if (err != HD_OK)
             break;
         sqlite3_stmt *f = m->st[S_FIND];
@@ -541,6 +605,7 @@ static hd_err merge_sessions(merge_run *r)
             r->st->answers_new += (long)s.n;
         } else if (rc == SQLITE_ROW) {
             char what[200];
+            bool coord_flagged = sqlite3_column_int(f, N_F - 1) != 0;
             err = compare(m, &s, what, sizeof what);
             sqlite3_reset(f);
             if (err != HD_OK) {
@@ -549,6 +614,21 @@ static hd_err merge_sessions(merge_run *r)
             }
             if (what[0] == '\0') {
                 r->st->sessions_present++;
+                /* A flag is a mark, not content: a later copy of the device
+                 * may have flagged the session since; it is added, never
+                 * taken away. */
+                if (s.flagged && !coord_flagged) {
+                    sqlite3_stmt *u = m->st[S_SET_FLAG];
+                    sqlite3_bind_text(u, 1, s.f[F_ID], -1, SQLITE_STATIC);
+                    rc = sqlite3_step(u);
+                    sqlite3_reset(u);
+                    if (rc != SQLITE_DONE) {
+                        err = hd_sync_why(r->why, r->cap, hd_sync_map_rc(rc), "%s: %s", m->path,
+                                          sqlite3_errmsg(m->db));
+                        break;
+                    }
+                    r->st->flags_added++;
+                }
             } else {
                 r->st->sessions_conflict++;
                 if (r->conflict)
@@ -585,9 +665,7 @@ static hd_err merge_contacts(merge_run *r)
                            sqlite3_errmsg(r->dev));
     hd_merge *m = r->m;
     hd_err err = HD_OK;
-    long row = 0;
     while (err == HD_OK && (rc = sqlite3_step(cs)) == SQLITE_ROW) {
-        row++;
         bool ok = true;
         const char *id = col_text(cs, 0, false, &ok);
         const char *sv = col_text(cs, 1, false, &ok);
@@ -607,8 +685,9 @@ static hd_err merge_contacts(merge_run *r)
         else if (blob_type != SQLITE_BLOB || blen <= SEAL_OVERHEAD || blen > MAX_SEALED)
             bad = "a sealed field that is not a sealed box";
         if (bad) {
-            err = hd_sync_why(r->why, r->cap, HD_EPARSE, "%s: contact %ld (id %s) has %s", r->name,
-                              row, ok ? shown_id(id) : "?", bad);
+            char w[80];
+            err = hd_sync_why(r->why, r->cap, HD_EPARSE, "%s: %s has %s", r->name,
+                              who("contact", ok ? id : NULL, w, sizeof w), bad);
             break;
         }
         sqlite3_stmt *f = m->st[S_FIND_CONTACT];
@@ -734,8 +813,9 @@ hd_err hd_merge_device(hd_merge *m, const char *device_path, hd_merge_stats *st,
         err = hd_sync_open_ro(t.db, device_path, &dev, why, cap);
     if (err == HD_OK)
         err = quick_check(dev, device_path, why, cap);
+    int version = 0;
     if (err == HD_OK)
-        err = hd_sync_check_schema(dev, device_path, true, why, cap);
+        err = hd_sync_check_schema(dev, device_path, true, &version, why, cap);
     bool in_tx = false;
     if (err == HD_OK) {
         int rc = exec(m->db, "BEGIN IMMEDIATE");
@@ -745,7 +825,7 @@ hd_err hd_merge_device(hd_merge *m, const char *device_path, hd_merge_stats *st,
         else
             in_tx = true;
     }
-    merge_run r = {m, dev, device_path, st, progress, conflict, ctx, why, cap};
+    merge_run r = {m, dev, version, device_path, st, progress, conflict, ctx, why, cap};
     if (err == HD_OK)
         err = merge_sessions(&r);
     if (err == HD_OK)

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/updates.h"
 #include "sys/sys.h"
 
 #ifndef HD_VERSION
@@ -35,7 +36,7 @@
 
 /* PRAGMA application_id of a heard database: "hear" in ASCII. Lets open tell
  * an unrelated SQLite file from a heard database of a newer version. */
-#define HD_APP_ID 0x68656172
+#define HD_APP_ID HD_STORE_APP_ID
 
 /* How long a write waits for another connection (a coordinator's sqlite3
  * shell, say) before HD_EBUSY. */
@@ -80,6 +81,16 @@ static const char schema_v1[] =
     /* hd_store_count_sessions and the export both filter on these. */
     "CREATE INDEX session_by_survey ON session(survey_id, status, started_at);";
 
+/* Version 2: the minimum gap between complete sessions (issue 6). A session
+ * completed too soon after the previous one is kept but flagged.
+ * session_by_device_end serves hd_store_session_end's look for that
+ * previous session; session_counts covers the admin screen's and the
+ * results' counts (with 20 000 sessions: tier counts 49 ms -> 3 ms). */
+static const char schema_v2[] =
+    "ALTER TABLE session ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX session_by_device_end ON session(device_id, status, ended_at);"
+    "CREATE INDEX session_counts ON session(survey_id, status, flagged, tier, started_at, id);";
+
 typedef struct migration {
     int version;     /* user_version after this step */
     const char *sql; /* run inside the step's transaction */
@@ -88,9 +99,10 @@ typedef struct migration {
 /* Append only: a released step is never edited, a change is a new step. */
 static const migration migrations[] = {
     {1, schema_v1},
+    {2, schema_v2},
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
-_Static_assert(HD_SCHEMA_VERSION == 1, "add a migration step for the new HD_SCHEMA_VERSION");
+_Static_assert(HD_SCHEMA_VERSION == 2, "add a migration step for the new HD_SCHEMA_VERSION");
 
 /* ---- prepared statements ---------------------------------------------- */
 
@@ -108,6 +120,9 @@ enum {
     S_ANSWER_GET,
     S_CONTACT_INSERT,
     S_COUNT,
+    S_TIER_COUNTS,
+    S_FLAGGED_COUNT,
+    S_VALUE_COUNTS,
     S_KV_GET,
     S_KV_SET,
     S_META_GET,
@@ -124,7 +139,17 @@ static const char *const stmt_sql[S_COUNT_] = {
         " venue, mode, started_at, ended_at, status)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, 'in_progress')",
     [S_SESSION_LANG] = "UPDATE session SET language = ?2 WHERE id = ?1",
-    [S_SESSION_END] = "UPDATE session SET status = ?2, ended_at = ?3 WHERE id = ?1",
+    /* flagged: another complete session of this device ended less than ?4
+     * seconds before this one (at or after it is not "previous"). The range
+     * on ended_at lets session_by_device_end find it; both sides are ISO
+     * 8601 UTC text of one shape, so text order is time order. */
+    [S_SESSION_END] =
+        "UPDATE session SET status = ?2, ended_at = ?3,"
+        " flagged = (?2 = 'complete' AND EXISTS (SELECT 1 FROM session p"
+        "  WHERE p.device_id = session.device_id AND p.status = 'complete'"
+        "  AND p.id <> session.id AND p.ended_at <= ?3"
+        "  AND p.ended_at > strftime('%Y-%m-%dT%H:%M:%SZ', ?3, printf('-%d seconds', ?4))))"
+        " WHERE id = ?1",
     [S_SESSION_DEL] = "DELETE FROM session WHERE id = ?1",
     [S_SESSION_ANSWERS_DEL] = "DELETE FROM answer WHERE session_id = ?1",
     [S_ANSWER_SAVE] =
@@ -138,6 +163,16 @@ static const char *const stmt_sql[S_COUNT_] = {
     [S_COUNT] = "SELECT count(*) FROM session WHERE survey_id = ?1"
                 " AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR tier = ?3)"
                 " AND (?4 IS NULL OR started_at >= ?4)",
+    [S_TIER_COUNTS] = "SELECT tier, count(*) FROM session WHERE survey_id = ?1"
+                      " AND status = 'complete' AND flagged = 0"
+                      " AND (?2 IS NULL OR started_at >= ?2) GROUP BY tier",
+    [S_FLAGGED_COUNT] = "SELECT count(*) FROM session WHERE survey_id = ?1"
+                        " AND status = 'complete' AND flagged = 1"
+                        " AND (?2 IS NULL OR started_at >= ?2)",
+    [S_VALUE_COUNTS] = "SELECT a.value, count(*) FROM session s"
+                       " JOIN answer a ON a.session_id = s.id AND a.question_id = ?2"
+                       " WHERE s.survey_id = ?1 AND s.status = 'complete' AND s.flagged = 0"
+                       " GROUP BY a.value ORDER BY a.value",
     [S_KV_GET] = "SELECT value FROM kv WHERE key = ?1",
     [S_KV_SET] = "INSERT INTO kv(key, value, updated_at) VALUES(?1, ?2, ?3)"
                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
@@ -150,6 +185,7 @@ struct hd_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT_];
     char device_id[HD_UUID_LEN + 1];
+    int min_gap_s; /* hd_store_set_min_gap */
 };
 
 /* ---- result codes ----------------------------------------------------- */
@@ -202,6 +238,11 @@ static hd_err map_rc(sqlite3 *db, int rc, int writing)
 hd_err hd_store_map_rc(hd_store *st, int rc, int writing)
 {
     return map_rc(st ? st->db : NULL, rc, writing);
+}
+
+hd_err hd_store_map_conn_rc(struct sqlite3 *db, int rc, int writing)
+{
+    return map_rc(db, rc, writing);
 }
 
 struct sqlite3 *hd_store_sqlite(hd_store *st) { return st->db; }
@@ -658,6 +699,7 @@ hd_err hd_store_open(const char *path, hd_store **out, char *moved_to, size_t ca
     hd_store *st = calloc(1, sizeof *st);
     if (!st)
         return HD_ENOMEM;
+    st->min_gap_s = HD_MIN_GAP_DEFAULT_S;
     hd_err e = HD_OK;
     int rc = conn_open(path, &st->db);
     if (rc != SQLITE_OK) {
@@ -890,7 +932,16 @@ hd_err hd_store_session_end(hd_store *st, const char *session_id, const char *st
     bind_text(s, 1, session_id);
     bind_text(s, 2, status);
     bind_text(s, 3, ended_at);
+    sqlite3_bind_int(s, 4, st->min_gap_s);
     return session_update(st, s);
+}
+
+hd_err hd_store_set_min_gap(hd_store *st, int seconds)
+{
+    if (!st || seconds < 0 || seconds > 86400)
+        return HD_EINVAL;
+    st->min_gap_s = seconds;
+    return HD_OK;
 }
 
 hd_err hd_store_session_delete(hd_store *st, const char *session_id)
@@ -987,6 +1038,115 @@ hd_err hd_store_count_sessions(hd_store *st, const char *survey_id, const char *
         *out = (long)sqlite3_column_int64(s, 0);
     else
         e = map_rc(st->db, rc, 0);
+    stmt_done(s);
+    return e;
+}
+
+hd_err hd_store_tier_counts(hd_store *st, const char *survey_id, const char *since,
+                            long counts_out[3])
+{
+    if (!st || !survey_id || !counts_out)
+        return HD_EINVAL;
+    static const char *const tiers[3] = {"quick", "story", "group"};
+    long n[3] = {0, 0, 0};
+    sqlite3_stmt *s = st->stmt[S_TIER_COUNTS];
+    bind_text(s, 1, survey_id);
+    bind_text(s, 2, since);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *tier = (const char *)sqlite3_column_text(s, 0);
+        for (int i = 0; tier && i < 3; i++)
+            if (strcmp(tier, tiers[i]) == 0)
+                n[i] = (long)sqlite3_column_int64(s, 1);
+    }
+    hd_err e = rc == SQLITE_DONE ? HD_OK : map_rc(st->db, rc, 0);
+    stmt_done(s);
+    if (e == HD_OK)
+        memcpy(counts_out, n, sizeof n);
+    return e;
+}
+
+hd_err hd_store_flagged_count(hd_store *st, const char *survey_id, const char *since,
+                              long *out)
+{
+    if (!st || !survey_id || !out)
+        return HD_EINVAL;
+    sqlite3_stmt *s = st->stmt[S_FLAGGED_COUNT];
+    bind_text(s, 1, survey_id);
+    bind_text(s, 2, since);
+    int rc = sqlite3_step(s);
+    hd_err e = HD_OK;
+    if (rc == SQLITE_ROW)
+        *out = (long)sqlite3_column_int64(s, 0);
+    else
+        e = map_rc(st->db, rc, 0);
+    stmt_done(s);
+    return e;
+}
+
+hd_err hd_store_value_counts(hd_store *st, const char *survey_id, const char *question_id,
+                             hd_value_count_fn fn, void *ctx)
+{
+    if (!st || !survey_id || !question_id || !fn)
+        return HD_EINVAL;
+    sqlite3_stmt *s = st->stmt[S_VALUE_COUNTS];
+    bind_text(s, 1, survey_id);
+    bind_text(s, 2, question_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        fn(ctx, v ? v : "", (long)sqlite3_column_int64(s, 1));
+    }
+    hd_err e = rc == SQLITE_DONE ? HD_OK : map_rc(st->db, rc, 0);
+    stmt_done(s);
+    return e;
+}
+
+#define UPDATES_KEY "updates.json"
+
+hd_err hd_store_updates_set(hd_store *st, const char *json_text)
+{
+    if (!st || !json_text)
+        return HD_EINVAL;
+    /* Only a file the kiosk can show is kept: what is stored is always
+     * what was last accepted. */
+    hd_updates *u = NULL;
+    hd_diag d;
+    hd_err e = hd_updates_parse(json_text, strlen(json_text), UPDATES_KEY, &u, &d);
+    hd_updates_free(u);
+    if (e != HD_OK)
+        return e;
+    return hd_store_kv_set(st, UPDATES_KEY, json_text);
+}
+
+hd_err hd_store_updates_get(hd_store *st, char **out, size_t *len)
+{
+    if (!st || !out)
+        return HD_EINVAL;
+    *out = NULL;
+    if (len)
+        *len = 0;
+    sqlite3_stmt *s = st->stmt[S_KV_GET];
+    bind_text(s, 1, UPDATES_KEY);
+    int rc = sqlite3_step(s);
+    hd_err e = HD_OK;
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(s, 0);
+        size_t n = (size_t)sqlite3_column_bytes(s, 0);
+        char *copy = malloc(n + 1);
+        if (!copy) {
+            e = HD_ENOMEM;
+        } else {
+            if (n)
+                memcpy(copy, v, n);
+            copy[n] = '\0';
+            *out = copy;
+            if (len)
+                *len = n;
+        }
+    } else {
+        e = rc == SQLITE_DONE ? HD_ENOTFOUND : map_rc(st->db, rc, 0);
+    }
     stmt_done(s);
     return e;
 }

@@ -21,7 +21,8 @@
 typedef struct hd_store hd_store; /* opaque */
 
 #define HD_UUID_LEN 36 /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" */
-#define HD_SCHEMA_VERSION 1
+#define HD_SCHEMA_VERSION 2
+#define HD_MIN_GAP_DEFAULT_S 20 /* see hd_store_set_min_gap */
 
 /* Opens (creating if needed) the database at path; ":memory:" in tests.
  * Runs PRAGMA quick_check first: when it fails, the damaged file (and its
@@ -63,13 +64,33 @@ hd_err hd_store_answer_delete(hd_store *st, const char *session_id, const char *
 
 hd_err hd_store_session_set_language(hd_store *st, const char *session_id, const char *lang);
 
-/* Sets status ("complete" / "abandoned") and ended_at. */
+/* Sets status ("complete" / "abandoned") and ended_at. A session completed
+ * less than the minimum gap (hd_store_set_min_gap) after another complete
+ * session of this device ended is kept, with session.flagged = 1, so the
+ * coordinator can tell repeated taps from real participants; the counts
+ * below leave flagged sessions out. Otherwise flagged is set to 0. */
 hd_err hd_store_session_end(hd_store *st, const char *session_id, const char *status,
                             const char *ended_at);
+
+/* Sets the minimum gap, in seconds, between two complete sessions (default
+ * HD_MIN_GAP_DEFAULT_S; 0 flags nothing). HD_EINVAL outside 0..86400. Not
+ * stored in the database: the kiosk sets it from its config at start. */
+hd_err hd_store_set_min_gap(hd_store *st, int seconds);
 
 /* Deletes the session and all its answers, in one transaction (withdraw,
  * leave). */
 hd_err hd_store_session_delete(hd_store *st, const char *session_id);
+
+/* Ends every session still in_progress (left open by a crash or a power
+ * cut: the person has gone) as "abandoned" at ended_at, keeping every answer
+ * (each was acknowledged as saved). *count (may be NULL) receives how many
+ * were ended. One committed transaction; called once when the kiosk starts. */
+hd_err hd_store_abandon_open_sessions(hd_store *st, const char *ended_at, long *count);
+
+/* Checkpoints and truncates the WAL so answers deleted since (an idle
+ * reset's typed answers) are in neither file any more. Not part of an
+ * acknowledgement: a failure here loses nothing. */
+hd_err hd_store_scrub_wal(hd_store *st);
 
 /* Stores a sealed contact record: no session id, only the date
  * ("2026-11-22"). */
@@ -85,6 +106,39 @@ hd_err hd_store_answer_get(hd_store *st, const char *session_id, const char *que
  * started on or after since (ISO prefix, NULL: any). */
 hd_err hd_store_count_sessions(hd_store *st, const char *survey_id, const char *status,
                                const char *tier, const char *since, long *out);
+
+/* Complete, unflagged sessions of survey_id per tier: counts_out[0] quick,
+ * [1] story, [2] group. since (ISO 8601 prefix such as "2026-11-22", NULL:
+ * all) keeps sessions started on or after it. For the admin screen. */
+hd_err hd_store_tier_counts(hd_store *st, const char *survey_id, const char *since,
+                            long counts_out[3]);
+
+/* Complete sessions of survey_id with session.flagged = 1 (completed too
+ * soon after another), started on or after since (NULL: all). */
+hd_err hd_store_flagged_count(hd_store *st, const char *survey_id, const char *since,
+                              long *out);
+
+/* Called once per distinct stored value: how many complete, unflagged
+ * sessions of the survey stored it. value is only valid during the call. */
+typedef void (*hd_value_count_fn)(void *ctx, const char *value, long count);
+
+/* Reports, through fn, every distinct value of question_id in complete,
+ * unflagged sessions of survey_id, in byte order, as stored: a multi answer
+ * is one value ("transport language"), and "prefer_not_to_say" is a value.
+ * core/results.h turns these into bars (splitting multi answers, leaving
+ * out values the question does not accept). Reads only. */
+hd_err hd_store_value_counts(hd_store *st, const char *survey_id, const char *question_id,
+                             hd_value_count_fn fn, void *ctx);
+
+/* Keeps the updates.json text the staff loaded (kv key "updates.json") so
+ * they survive a restart. The text is checked with hd_updates_parse first:
+ * HD_EPARSE (nothing stored, the old text kept) when it is not valid. */
+hd_err hd_store_updates_set(hd_store *st, const char *json_text);
+
+/* The stored updates.json text into a new NUL-terminated buffer *out
+ * (free() it), *len bytes (may be NULL). HD_ENOTFOUND when none was ever
+ * loaded. */
+hd_err hd_store_updates_get(hd_store *st, char **out, size_t *len);
 
 /* A small key/value table for kiosk state that must survive a restart
  * (staff PIN lockout, ...). Documented in docs/database.md. */

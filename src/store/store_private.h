@@ -23,6 +23,13 @@ struct sqlite3 *hd_store_sqlite(hd_store *st);
  * was a write: then SQLITE_CANTOPEN means read-only media. */
 hd_err hd_store_map_rc(hd_store *st, int rc, int writing);
 
+/* Like hd_store_map_rc, for any connection (the backup's destination, say):
+ * uses db's saved errno to tell a full or read-only medium from other I/O. */
+hd_err hd_store_map_conn_rc(struct sqlite3 *db, int rc, int writing);
+
+/* PRAGMA application_id of every heard database ("hear"). */
+#define HD_STORE_APP_ID 0x68656172
+
 /* Reads the current value of a read-only-safe PRAGMA (journal_mode,
  * synchronous, foreign_keys, secure_delete, busy_timeout, user_version,
  * application_id) on st's own connection, as text, into buf (cap bytes).

@@ -95,9 +95,15 @@ typedef struct table_def {
     bool required;
 } table_def;
 
-static const char *const session_cols[] = {"id",      "device_id",  "survey_id", "survey_version",
-                                           "language", "tier",      "venue",     "mode",
-                                           "started_at", "ended_at", "status",   NULL};
+/* Schema version 1 (DESIGN §4), then 2, which added session.flagged
+ * (docs/database.md). */
+static const char *const session_cols_v1[] = {"id",       "device_id", "survey_id", "survey_version",
+                                              "language", "tier",      "venue",     "mode",
+                                              "started_at", "ended_at", "status",   NULL};
+static const char *const session_cols_v2[] = {"id",       "device_id", "survey_id", "survey_version",
+                                              "language", "tier",      "venue",     "mode",
+                                              "started_at", "ended_at", "status",   "flagged",
+                                              NULL};
 static const char *const answer_cols[] = {"session_id", "question_id", "value", "answered_at",
                                           NULL};
 static const char *const contact_cols[] = {"id", "survey_id", "created_on", "sealed", NULL};
@@ -105,7 +111,7 @@ static const char *const meta_cols[] = {"key", "value", NULL};
 static const char *const kv_cols[] = {"key", "value", "updated_at", NULL};
 
 static const table_def tables[] = {
-    {"session", session_cols, true}, {"answer", answer_cols, true},
+    {"session", session_cols_v2, true}, {"answer", answer_cols, true},
     {"contact", contact_cols, true}, {"meta", meta_cols, false},
     {"kv", kv_cols, false},
 };
@@ -161,7 +167,8 @@ static hd_err check_columns(sqlite3 *db, const table_def *def, const char *name,
     return err;
 }
 
-hd_err hd_sync_check_schema(sqlite3 *db, const char *name, bool strict, char *why, size_t cap)
+hd_err hd_sync_check_schema(sqlite3 *db, const char *name, bool strict, int *version, char *why,
+                            size_t cap)
 {
     long app = 0, uv = 0;
     int rc = pragma_int(db, "PRAGMA application_id", &app);
@@ -183,6 +190,8 @@ hd_err hd_sync_check_schema(sqlite3 *db, const char *name, bool strict, char *wh
     if (uv < 1)
         return hd_sync_why(why, cap, HD_ESCHEMA,
                            "%s: not a heard database (schema version %ld)", name, uv);
+    _Static_assert(HD_SCHEMA_VERSION == 2, "teach heard-sync the new schema version");
+    *version = (int)uv;
 
     sqlite3_stmt *s = NULL;
     rc = sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema", -1, &s,
@@ -236,8 +245,12 @@ hd_err hd_sync_check_schema(sqlite3 *db, const char *name, bool strict, char *wh
                                   tables[i].name);
             continue;
         }
-        if (strict || tables[i].required)
-            err = check_columns(db, &tables[i], name, why, cap);
+        if (strict || tables[i].required) {
+            table_def def = tables[i];
+            if (strcmp(def.name, "session") == 0 && *version == 1)
+                def.cols = session_cols_v1;
+            err = check_columns(db, &def, name, why, cap);
+        }
     }
     return err;
 }

@@ -20,13 +20,16 @@
 hd_err hd_sync_open_ro(const char *path, const char *name, sqlite3 **out, char *why,
                        size_t cap);
 
-/* Checks db is a heard database of schema version 1: application id, user
- * version (a newer one is refused with "update heard-sync"), and the three
- * DESIGN §4 tables with exactly their columns, no hidden or generated ones.
+/* Checks db is a heard database of schema version 1 .. HD_SCHEMA_VERSION:
+ * application id, user version (a newer one is refused with "update
+ * heard-sync"), and the three DESIGN §4 tables with exactly the columns of
+ * that version (2 added session.flagged), no hidden or generated ones.
  * strict (device files): also no view, no trigger, no table beyond session,
  * answer, contact, meta, kv (and SQLite's own sqlite_stat*), every table a
- * plain CREATE TABLE. name is how the file is named in why. */
-hd_err hd_sync_check_schema(sqlite3 *db, const char *name, bool strict, char *why, size_t cap);
+ * plain CREATE TABLE. name is how the file is named in why; *version gets
+ * the schema version. */
+hd_err hd_sync_check_schema(sqlite3 *db, const char *name, bool strict, int *version, char *why,
+                            size_t cap);
 
 /* Maps a SQLite result code to hd_err. */
 hd_err hd_sync_map_rc(int rc);

@@ -28,8 +28,10 @@ typedef struct hd_syncdb hd_syncdb; /* opaque: one read-only connection */
 hd_err hd_syncdb_open(const char *path, hd_syncdb **out, char *why, size_t cap);
 void hd_syncdb_close(hd_syncdb *db); /* NULL is a no-op */
 
-/* Sessions of survey_id with status "complete". */
+/* Sessions of survey_id with status "complete"; and how many of those are
+ * flagged (always 0 in a schema 1 file). */
 hd_err hd_syncdb_count_complete(hd_syncdb *db, const char *survey_id, long *out);
+hd_err hd_syncdb_count_flagged(hd_syncdb *db, const char *survey_id, long *out);
 
 /* One complete session, as the export and the report read it. Strings live
  * until the next hd_export_next() / hd_export_end(). */
@@ -38,6 +40,8 @@ typedef struct hd_export_row {
     const char *language;
     const char *tier;  /* NULL when not recorded */
     const char *venue; /* NULL when not recorded */
+    bool flagged;      /* completed within the kiosk's minimum gap after the
+                          device's previous complete session (schema 2) */
     /* values[i]: the stored answer to question_ids[i], NULL when skipped */
     const char *const *values;
 } hd_export_row;
@@ -78,12 +82,14 @@ typedef struct hd_merge hd_merge; /* opaque: the coordinator database */
 
 /* Opens the coordinator database at path for merging, creating it with the
  * kiosk's own schema (hd_store_open) when it does not exist. An existing
- * file must be a heard database of a known schema version. */
+ * file must be a heard database of a known schema version; an older one is
+ * brought up to date by hd_store_open's migrations first. */
 hd_err hd_merge_open(const char *path, hd_merge **out, char *why, size_t cap);
 void hd_merge_close(hd_merge *m); /* NULL is a no-op */
 
 typedef struct hd_merge_stats {
     long sessions_new, sessions_present, sessions_conflict;
+    long flags_added; /* present sessions the device has flagged since */
     long answers_new;
     long contacts_new, contacts_present, contacts_conflict;
     long orphan_answers; /* answers whose session is not in the file: ignored */
@@ -100,12 +106,14 @@ typedef void (*hd_merge_conflict_fn)(void *ctx, const char *kind, const char *id
 /* Merges one device file, which is untrusted input: it is copied to a
  * private temporary directory and the copy opened read-only, defensive, with
  * trusted_schema off; quick_check must say "ok"; the application id, schema
- * version (1), tables and columns must be exactly heard's, with no view or
+ * version (1 or 2), tables and columns must be exactly heard's, with no view or
  * trigger; only plain SELECTs run on it and every value is checked (ids are
  * UUIDs, status one of three, times ISO 8601 UTC, ...) before it is
  * inserted. Sessions are keyed on id: one already present with the same
  * content is counted as present, with different content it is kept as it
- * was and reported as a conflict. Contacts likewise by contact id.
+ * was and reported as a conflict. session.flagged is not content but a
+ * mark: it can be added by a later copy (counted in flags_added), never
+ * taken away. Contacts likewise by contact id.
  * Everything from one file is one transaction: on any error nothing of it is
  * kept, and why says what and where (HD_ESCHEMA / HD_ECORRUPT / HD_EPARSE
  * for the file's fault, others for the coordinator's). progress and

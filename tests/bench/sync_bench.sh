@@ -34,9 +34,12 @@ dir=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/heard-sync-bench-XXXXXX")}
 mkdir -p "$dir"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$dir"' EXIT
 
-# `time -f` writes "elapsed_s max_rss_kb" as the last line of the file it is given.
-timed() { out=$1; shift; /usr/bin/time -f "%e %M" -o "$out" "$@"; }
+# `time -f` writes "elapsed_s max_rss_kb user_s sys_s" as the last line of the file it is
+# given. CPU time (user + sys, children included) is printed too: on a shared machine it
+# varies much less than the wall clock.
+timed() { out=$1; shift; /usr/bin/time -f "%e %M %U %S" -o "$out" "$@"; }
 secs() { tail -n 1 "$1" | cut -d' ' -f1; }
+cpu() { tail -n 1 "$1" | awk '{ printf "%.2f", $3 + $4 }'; }
 rss_mib() { tail -n 1 "$1" | awk '{ printf "%.1f", $2 / 1024 }'; }
 
 timed "$dir/gen.time" "$gen" --survey "$survey" --out "$dir/coord.db" --sessions "$sessions" \
@@ -56,12 +59,16 @@ ON a.session_id = s.id WHERE s.survey_id = 'bench' AND s.status = 'complete'\" >
 e=$(secs "$dir/export.time")
 s=$(secs "$dir/sqlite.time")
 echo "export_time $e s"
+echo "export_cpu $(cpu "$dir/export.time") s"
 echo "export_peak_rss $(rss_mib "$dir/export.time") MiB"
 echo "export_rows $(($(wc -l <"$dir/export.csv") - 1)) rows"
 echo "export_size $(du -m "$dir/export.csv" | cut -f1) MiB"
 echo "sqlite3_csv_time $s s"
+echo "sqlite3_csv_cpu $(cpu "$dir/sqlite.time") s"
 echo "sqlite3_csv_rows $(wc -l <"$dir/dump.csv") rows"
 echo "export_vs_sqlite3 $(awk -v e="$e" -v s="$s" 'BEGIN { printf "%.2f", e / s }') x"
+echo "export_vs_sqlite3_cpu $(awk -v e="$(cpu "$dir/export.time")" -v s="$(cpu "$dir/sqlite.time")" \
+    'BEGIN { printf "%.2f", e / s }') x"
 # The summary says how many cells were blanked, and what whole columns would cost.
 supp=$(sed -n 's/^  \([0-9,]*\) in all.*/\1/p' "$dir/export.err" | tr -d ,)
 base=$(sed -n 's/.*would cost \([0-9,]*\).*/\1/p' "$dir/export.err" | tr -d ,)
@@ -79,6 +86,7 @@ m=$(secs "$dir/merge.time")
 echo "merge_files $devices files"
 echo "merge_sessions $((devices * per_device)) sessions"
 echo "merge_time $m s"
+echo "merge_cpu $(cpu "$dir/merge.time") s"
 echo "merge_rate $(awk -v m="$m" -v n=$((devices * per_device)) 'BEGIN { printf "%.0f", n / m }') sessions/s"
 echo "merge_peak_rss $(rss_mib "$dir/merge.time") MiB"
 timed "$dir/remerge.time" "$hs" merge --into "$dir/merged.db" "$dir/device-1.db" >/dev/null

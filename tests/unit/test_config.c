@@ -50,6 +50,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.still_there_after_ms, 60000);
     assert_int_equal(c.reset_after_ms, 30000);
     assert_int_equal(c.thanks_ms, 10000);
+    assert_int_equal(c.min_gap_s, 20);
     assert_int_equal(c.renderer, HD_RENDERER_AUTO);
     hd_config_clear(&c);
 }
@@ -66,6 +67,7 @@ static void test_every_key(void **state)
                        "  \"still_there_after_s\": 45,\n"
                        "  \"reset_after_s\": 12.5,\n"
                        "  \"thanks_s\": 8,\n"
+                       "  \"min_gap_s\": 45,\n"
                        "  \"usb_dir\": \"/media/usb\",\n"
                        "  \"font_dir\": \"/usr/share/fonts/truetype/noto\",\n"
                        "  \"renderer\": \"software\"\n"
@@ -84,6 +86,7 @@ static void test_every_key(void **state)
     assert_int_equal(c.still_there_after_ms, 45000);
     assert_int_equal(c.reset_after_ms, 12500);
     assert_int_equal(c.thanks_ms, 8000);
+    assert_int_equal(c.min_gap_s, 45);
     assert_string_equal(c.usb_dir, "/media/usb");
     assert_string_equal(c.font_dir, "/usr/share/fonts/truetype/noto");
     assert_int_equal(c.renderer, HD_RENDERER_SOFTWARE);
@@ -92,13 +95,26 @@ static void test_every_key(void **state)
     assert_int_equal(c.n_venues, 0);
 }
 
+/* 0 is a valid gap: it turns the flagging of quick repeats off. */
+static void test_min_gap_zero(void **state)
+{
+    (void)state;
+    hd_config c;
+    hd_diag d;
+    hd_config_default(&c);
+    assert_int_equal(parse("{\"min_gap_s\": 0}", &c, &d), HD_OK);
+    assert_int_equal(c.min_gap_s, 0);
+    hd_config_clear(&c);
+    assert_int_equal(c.min_gap_s, 20);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
     assert_string_equal(one_error("{\n  \"venu\": \"x\"\n}"),
                         "config.json:2:3: unknown key \"venu\" (known: coordinator_public_key, "
                         "staff_pin_hash, venues, venue, mode, still_there_after_s, reset_after_s, "
-                        "thanks_s, usb_dir, font_dir, renderer)");
+                        "thanks_s, min_gap_s, usb_dir, font_dir, renderer)");
     assert_string_equal(one_error("{\"still_there_after_s\": -5}"),
                         "config.json:1:25: \"still_there_after_s\" must not be negative, found -5");
     assert_string_equal(one_error("{\"reset_after_s\": \"30\"}"),
@@ -107,6 +123,15 @@ static void test_errors(void **state)
     assert_string_equal(one_error("{\"thanks_s\": 0}"),
                         "config.json:1:14: \"thanks_s\" must be between 1 and 86400 seconds, "
                         "found 0");
+    assert_string_equal(one_error("{\"min_gap_s\": 2.5}"),
+                        "config.json:1:15: \"min_gap_s\" must be a whole number of seconds from 0 "
+                        "to 86400, found 2.5");
+    assert_string_equal(one_error("{\"min_gap_s\": -1}"),
+                        "config.json:1:15: \"min_gap_s\" must be a whole number of seconds from 0 "
+                        "to 86400, found -1");
+    assert_string_equal(one_error("{\"min_gap_s\": \"20\"}"),
+                        "config.json:1:15: \"min_gap_s\" must be a number of seconds, found a "
+                        "string");
     assert_string_equal(one_error("{\"venues\": \"hall\"}"),
                         "config.json:1:12: \"venues\" must be a list of names, found a string");
     assert_string_equal(one_error("{\"venues\": [\"a\",\n 3]}"),
@@ -163,6 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_min_gap_zero),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_syntax_error_has_position),
         cmocka_unit_test(test_all_problems_reported),

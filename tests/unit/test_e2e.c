@@ -169,6 +169,8 @@ static const char quick_walk[] = "tap @lang.en\n"
                                  "tap @next\n"
                                  "tap @choice.no\n"
                                  "tap @next\n"
+                                 "expect screen support  # after About you\n"
+                                 "tap @next\n"
                                  "expect screen review\n"
                                  "tap @send\n"
                                  "expect screen thanks\n";
@@ -234,6 +236,8 @@ static void test_story_tier_in_polish(void **state)
                   "tap @skip\n"
                   "tap @skip\n"
                   "tap @skip\n"
+                  "expect screen support\n"
+                  "tap @next\n"
                   "expect screen review\n"
                   "tap @send\n"
                   "expect screen thanks\n");
@@ -340,6 +344,8 @@ static void test_thanks_offers_the_next_tier_unlinked(void **state)
                   "tap @skip\n"
                   "tap @skip\n"
                   "tap @skip\n"
+                  "expect screen support\n"
+                  "tap @next\n"
                   "expect screen review\n"
                   "tap @send\n"
                   "expect screen thanks\n"
@@ -476,6 +482,8 @@ static void test_withdraw_keeps_nothing(void **state)
                   "tap @skip\n"
                   "tap @skip\n"
                   "tap @skip\n"
+                  "expect screen support\n"
+                  "tap @next\n"
                   "expect screen review\n"
                   "tap @withdraw\n"
                   "tap @cancel\n"
@@ -564,7 +572,7 @@ static void test_tour_every_screen_every_size(void **state)
     static const char *const shots[] = {
         "welcome", "consent", "tiers", "question-info", "question-single", "question-likert5",
         "question-multi", "question-yesno", "question-text", "question-text-typed", "support",
-        "question-number", "review", "review-confirm", "still-there", "thanks",
+        "question-number", "support-after-section", "review", "review-confirm", "still-there", "thanks",
         "question-contact-name", "question-phone", "question-email", "question-email-typed",
         "admin-pin", "admin"};
     char *events = tu_slurp(tu_src("tests/ui/tour.events"), NULL);

@@ -15,8 +15,12 @@ static hd_flow *F;
 static hd_effects E;
 static int64_t T;
 
-static int open_with(bool group, bool staff)
+/* Most tests follow the questions alone: the fixture's support text is
+ * taken away, so no support screen comes after its sensitive sections.
+ * The support tests (setup_support) put it back. */
+static int open_support(bool group, bool staff, bool support)
 {
+    fx_survey.support = support ? "You can talk to someone." : NULL;
     hd_flow_config cfg;
     hd_flow_config_default(&cfg);
     cfg.group_allowed = group;
@@ -26,6 +30,8 @@ static int open_with(bool group, bool staff)
     memset(&E, 0, sizeof E);
     return hd_flow_open(&fx_survey, &cfg, T, &F) == HD_OK ? 0 : -1;
 }
+
+static int open_with(bool group, bool staff) { return open_support(group, staff, false); }
 
 static int setup(void **state)
 {
@@ -37,6 +43,12 @@ static int setup_all(void **state)
 {
     (void)state;
     return open_with(true, true);
+}
+
+static int setup_support(void **state)
+{
+    (void)state;
+    return open_support(true, true, true);
 }
 
 static int teardown(void **state)
@@ -1677,7 +1689,14 @@ static void test_example_quick_walk_through(void **state)
     choose(HD_PREFER_NOT);
     tap(HD_ACT_NEXT);
     ex_fx(0, HD_FX_SAVE_ANSWER, "long-illness", HD_PREFER_NOT);
+    /* "About you" held sensitive questions: the support text comes next,
+     * once, and carries on to review */
+    screen_is(HD_SCREEN_SUPPORT);
+    assert_true(F->support_auto);
+    tap(HD_ACT_NEXT);
+    FX_N(0);
     screen_is(HD_SCREEN_REVIEW);
+    assert_false(F->support_auto);
 
     /* changing the first answer hides a chain of two questions */
     act(HD_ACT_REVIEW_EDIT, qi("last-service"), NULL);
@@ -1716,6 +1735,9 @@ static void test_example_story_then_group(void **state)
     ex_fx(0, HD_FX_SAVE_ANSWER, "one-change", "Open later");
     while (F->screen == HD_SCREEN_QUESTION)
         tap(HD_ACT_SKIP);
+    screen_is(HD_SCREEN_SUPPORT); /* after "About you", skipped or not */
+    tap(HD_ACT_BACK);             /* "Back" carries on too */
+    screen_is(HD_SCREEN_REVIEW);
     tap(HD_ACT_SEND);
     ex_fx(0, HD_FX_END_SESSION, NULL, NULL);
     int group = hd_survey_find_tier(EX, "group");
@@ -1804,12 +1826,338 @@ static void test_example_random_walk(void **state)
     print_message("%d answers saved\n", saves);
 }
 
+
+/* ---------------------------------------------------------------- support after sensitive sections */
+
+/* Quick tier with the support text: gp-access "1" shows barriers (sensitive),
+ * so leaving "experience" puts the support screen in, once. */
+static void test_support_after_sensitive_section(void **state)
+{
+    (void)state;
+    start(FX_QUICK);
+    choose("1");
+    tap(HD_ACT_NEXT);
+    at_question(FX_BARRIERS);
+    assert_false(F->support_auto);
+    choose("cost");
+    tap(HD_ACT_NEXT);
+    FX_N(1); /* the answer is saved first */
+    fx_is(0, HD_FX_SAVE_ANSWER, "barriers", "cost");
+    screen_is(HD_SCREEN_SUPPORT);
+    assert_true(F->support_auto);
+    assert_int_equal(F->return_to, HD_SCREEN_QUESTION);
+    assert_int_equal(hd_flow_current_question(F), -1); /* support covers it */
+    assert_int_equal(F->seq[F->pos], FX_AGE);          /* ... and Next goes on there */
+    tap(HD_ACT_NEXT);
+    FX_N(0);
+    at_question(FX_AGE);
+    assert_false(F->support_auto);
+    /* back into "experience" and forward again: not a second time */
+    tap(HD_ACT_BACK);
+    at_question(FX_BARRIERS);
+    tap(HD_ACT_NEXT);
+    at_question(FX_AGE);
+    /* the end of "about-you" (age is sensitive): support, then review */
+    tap(HD_ACT_SKIP);
+    tap(HD_ACT_SKIP);
+    tap(HD_ACT_SKIP);
+    at_question(FX_NOTE);
+    tap(HD_ACT_NEXT);
+    screen_is(HD_SCREEN_SUPPORT);
+    assert_true(F->support_auto);
+    tap(HD_ACT_BACK); /* Back carries on as well: it never undoes the Next */
+    screen_is(HD_SCREEN_REVIEW);
+    /* from review, editing a question of a sensitive section: no support */
+    act(HD_ACT_REVIEW_EDIT, FX_NOTE, NULL);
+    at_question(FX_NOTE);
+    tap(HD_ACT_NEXT);
+    screen_is(HD_SCREEN_REVIEW);
+}
+
+/* A sensitive question that was never shown does not bring the screen. */
+static void test_support_not_after_hidden_sensitive(void **state)
+{
+    (void)state;
+    start(FX_QUICK);
+    choose("4"); /* barriers stays hidden */
+    tap(HD_ACT_NEXT);
+    at_question(FX_AGE);
+    assert_false(F->support_auto);
+}
+
+/* Without a support text in the survey there is nothing to show. */
+static void test_support_needs_a_text(void **state)
+{
+    (void)state;
+    start(FX_QUICK);
+    choose("1");
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_NEXT);
+    at_question(FX_AGE);
+}
+
+/* The participant's own tap on "Need to talk to someone?" is not the
+ * automatic one; idle over the automatic one comes back to it. */
+static void test_support_auto_idle_and_manual(void **state)
+{
+    (void)state;
+    start(FX_QUICK);
+    choose("2");
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_NEXT);
+    screen_is(HD_SCREEN_SUPPORT);
+    tick_after(60000);
+    screen_is(HD_SCREEN_STILL_THERE);
+    tap(HD_ACT_STILL_HERE);
+    screen_is(HD_SCREEN_SUPPORT);
+    assert_true(F->support_auto);
+    tap(HD_ACT_NEXT);
+    at_question(FX_AGE);
+    tap(HD_ACT_SUPPORT);
+    screen_is(HD_SCREEN_SUPPORT);
+    assert_false(F->support_auto);
+    tap(HD_ACT_BACK);
+    at_question(FX_AGE);
+}
+
+/* A failed save on the Next that would show support: back on the question,
+ * and Next again shows it (it was not marked shown). */
+static void test_support_after_store_failure(void **state)
+{
+    (void)state;
+    start(FX_QUICK);
+    choose("1");
+    tap(HD_ACT_NEXT);
+    choose("cost");
+    tap(HD_ACT_NEXT);
+    screen_is(HD_SCREEN_SUPPORT);
+    act(HD_ACT_STORE_FAILED, 0, NULL);
+    at_question(FX_BARRIERS);
+    assert_false(F->support_auto);
+    assert_int_equal(F->support_mark, -1);
+    tap(HD_ACT_NEXT);
+    fx_is(0, HD_FX_SAVE_ANSWER, "barriers", "cost");
+    screen_is(HD_SCREEN_SUPPORT);
+    assert_true(F->support_auto);
+}
+
+/* A new session (the next tier up) shows it again. */
+static void test_support_once_per_session(void **state)
+{
+    (void)state;
+    start(FX_QUICK);
+    choose("1");
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_NEXT);
+    screen_is(HD_SCREEN_SUPPORT);
+    tap(HD_ACT_NEXT);
+    while (F->screen == HD_SCREEN_QUESTION)
+        tap(HD_ACT_SKIP);
+    screen_is(HD_SCREEN_SUPPORT);
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_SEND);
+    screen_is(HD_SCREEN_THANKS);
+    act(HD_ACT_TIER, hd_flow_offer_tier(F), NULL);
+    at_question(FX_GP);
+    assert_int_equal(F->support_mark, -1);
+    choose("1");
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_NEXT);
+    screen_is(HD_SCREEN_SUPPORT);
+}
+
+/* ---------------------------------------------------------------- nothing left behind */
+
+/* Leave: once the effects are done, every draft is zero at once, not at
+ * the next tick. */
+static void test_effects_done_wipes_at_once(void **state)
+{
+    (void)state;
+    start(FX_STORYT);
+    choose("4");
+    tap(HD_ACT_NEXT);
+    at_question(FX_STORY);
+    key("secret");
+    tap(HD_ACT_LEAVE);
+    tap(HD_ACT_CONFIRM);
+    fx_is(0, HD_FX_DELETE_SESSION, NULL, NULL);
+    assert_false(zeroed(FX_STORY)); /* kept until the delete is known done */
+    hd_flow_effects_done(F);
+    for (int q = 0; q < FX_NQ; q++)
+        assert_true(zeroed(q));
+    hd_flow_effects_done(NULL); /* a no-op */
+}
+
+/* SEND in the group tier: the contact JSON and the drafts go once sealed. */
+static void test_effects_done_wipes_contacts(void **state)
+{
+    (void)state;
+    start(FX_GROUP);
+    key("Rina");
+    tap(HD_ACT_NEXT);
+    key("0770");
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_NEXT);
+    tap(HD_ACT_SEND);
+    assert_int_equal(E.fx[0].kind, HD_FX_SEAL_CONTACT);
+    assert_non_null(strstr(E.fx[0].value, "Rina"));
+    hd_flow_effects_done(F);
+    assert_true(zeroed(FX_NAME));
+    assert_true(zeroed(FX_PHONE));
+    for (int i = 0; i < F->scratch_cap; i++)
+        assert_int_equal(F->scratch[i], 0);
+}
+
+/* The next person sees nothing of the last: no keyboard page, no scroll,
+ * no confirm, no way back into the finished session. */
+static void test_next_person_sees_nothing(void **state)
+{
+    (void)state;
+    start(FX_STORYT);
+    choose("4");
+    tap(HD_ACT_NEXT);
+    key("abc");
+    act(HD_ACT_KEYBOARD_PAGE, 2, NULL);
+    act(HD_ACT_SCROLL, 120, NULL);
+    tap(HD_ACT_NEXT);
+    while (F->screen == HD_SCREEN_QUESTION)
+        tap(HD_ACT_SKIP);
+    tap(HD_ACT_SEND);
+    screen_is(HD_SCREEN_THANKS);
+    hd_flow_effects_done(F);
+    for (int q = 0; q < FX_NQ; q++)
+        assert_true(zeroed(q));
+    tap(HD_ACT_BACK); /* thanks has no way back */
+    screen_is(HD_SCREEN_THANKS);
+    tap(HD_ACT_HOME);
+    screen_is(HD_SCREEN_WELCOME);
+    assert_int_equal(F->keyboard_page, 0);
+    assert_int_equal(F->scroll, 0);
+    assert_int_equal(F->tier, -1);
+    assert_int_equal(F->n_seq, 0);
+    assert_false(F->in_session);
+    tap(HD_ACT_BACK);
+    screen_is(HD_SCREEN_WELCOME);
+    act(HD_ACT_REVIEW_EDIT, FX_STORY, NULL);
+    screen_is(HD_SCREEN_WELCOME);
+    tap(HD_ACT_SEND);
+    FX_N(0);
+    screen_is(HD_SCREEN_WELCOME);
+    /* the next person's story tier starts empty, at page 0 */
+    start(FX_STORYT);
+    assert_int_equal(F->keyboard_page, 0);
+    assert_string_equal(draft(FX_STORY), "");
+}
+
+/* ---------------------------------------------------------------- the admin screen */
+
+static void to_admin(void)
+{
+    tap(HD_ACT_STAFF_HOLD);
+    key("1234");
+    tap(HD_ACT_NEXT);
+    act(HD_ACT_PIN_RESULT, 1, NULL);
+    screen_is(HD_SCREEN_ADMIN);
+}
+
+static void test_admin_venue_mode_usb(void **state)
+{
+    (void)state;
+    to_admin();
+    act(HD_ACT_ADMIN_VENUE, 0, "St Mary's hall");
+    FX_N(1);
+    fx_is(0, HD_FX_SET_VENUE, NULL, "St Mary's hall");
+    act(HD_ACT_ADMIN_VENUE, 0, "");
+    FX_N(0);
+    act(HD_ACT_ADMIN_VENUE, 0, "bad\xff");
+    FX_N(0);
+    act(HD_ACT_ADMIN_MODE, 0, "assisted");
+    fx_is(0, HD_FX_SET_MODE, NULL, "assisted");
+    act(HD_ACT_ADMIN_MODE, 0, "self");
+    fx_is(0, HD_FX_SET_MODE, NULL, "self");
+    act(HD_ACT_ADMIN_MODE, 0, "kiosk");
+    FX_N(0);
+    act(HD_ACT_ADMIN_MODE, 0, NULL);
+    FX_N(0);
+    tap(HD_ACT_USB_COPY);
+    FX_N(1);
+    fx_is(0, HD_FX_USB_COPY, NULL, NULL);
+    tap(HD_ACT_USB_UPDATES);
+    FX_N(1);
+    fx_is(0, HD_FX_LOAD_UPDATES, NULL, NULL);
+    screen_is(HD_SCREEN_ADMIN);
+    /* not outside the admin screen */
+    tap(HD_ACT_ADMIN_EXIT);
+    screen_is(HD_SCREEN_WELCOME);
+    tap(HD_ACT_USB_COPY);
+    act(HD_ACT_ADMIN_MODE, 0, "assisted");
+    act(HD_ACT_ADMIN_VENUE, 0, "Elsewhere");
+    FX_N(0);
+}
+
+static void test_admin_typed_venue(void **state)
+{
+    (void)state;
+    to_admin();
+    act(HD_ACT_ADMIN_VENUE, 0, NULL);
+    assert_true(F->venue_typing);
+    tap(HD_ACT_NEXT); /* nothing typed: nothing saved */
+    FX_N(0);
+    assert_true(F->venue_typing);
+    key(" ");  /* no leading space */
+    key("Caf\xc3\xa9");
+    key("\n\t");
+    key("  on  Hill");
+    tap(HD_ACT_KEY_BACKSPACE);
+    assert_string_equal(F->venue_draft, "Caf\xc3\xa9 on Hil");
+    key("l ");
+    act(HD_ACT_KEYBOARD_PAGE, 1, NULL);
+    assert_int_equal(F->keyboard_page, 1);
+    tap(HD_ACT_NEXT);
+    FX_N(1);
+    fx_is(0, HD_FX_SET_VENUE, NULL, "Caf\xc3\xa9 on Hill"); /* the trailing space goes */
+    assert_false(F->venue_typing);
+    /* a failed save puts the keyboard back with what was typed */
+    act(HD_ACT_STORE_FAILED, 0, NULL);
+    assert_true(F->venue_typing);
+    assert_string_equal(F->venue_draft, "Caf\xc3\xa9 on Hill ");
+    tap(HD_ACT_CANCEL);
+    assert_false(F->venue_typing);
+    assert_string_equal(F->venue_draft, "");
+    screen_is(HD_SCREEN_ADMIN);
+    /* at most HD_VENUE_CHARS code points */
+    act(HD_ACT_ADMIN_VENUE, 0, NULL);
+    for (int i = 0; i < HD_VENUE_CHARS + 5; i++)
+        key("\xc5\x82"); /* ł */
+    assert_int_equal((int)strlen(F->venue_draft), 2 * HD_VENUE_CHARS);
+    /* leaving staff mode from the keyboard forgets it */
+    tap(HD_ACT_ADMIN_EXIT);
+    screen_is(HD_SCREEN_WELCOME);
+    assert_false(F->venue_typing);
+    assert_string_equal(F->venue_draft, "");
+}
+
 int main(void)
 {
 #define T_(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 #define TA_(f) cmocka_unit_test_setup_teardown(f, setup_all, teardown)
     const struct CMUnitTest tests[] = {
         T_(test_names_and_defaults),
+        cmocka_unit_test_setup_teardown(test_support_after_sensitive_section, setup_support,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_support_not_after_hidden_sensitive, setup_support,
+                                        teardown),
+        T_(test_support_needs_a_text),
+        cmocka_unit_test_setup_teardown(test_support_auto_idle_and_manual, setup_support,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_support_after_store_failure, setup_support,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_support_once_per_session, setup_support, teardown),
+        T_(test_effects_done_wipes_at_once),
+        TA_(test_effects_done_wipes_contacts),
+        T_(test_next_person_sees_nothing),
+        TA_(test_admin_venue_mode_usb),
+        TA_(test_admin_typed_venue),
         T_(test_open_refuses_bad_arguments),
         T_(test_welcome_lang_goes_to_consent),
         T_(test_welcome_next_keeps_language),

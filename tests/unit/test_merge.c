@@ -275,8 +275,8 @@ static void test_hostile_files(void **state)
     expect_refused(dir, p, "wrong.db: not a heard database (table \"session\" has no column");
 
     /* a newer schema version */
-    make_device(PATH("newer.db"), 5, 6, "PRAGMA user_version = 2");
-    expect_refused(dir, p, "newer.db: written by a newer version of heard (schema version 2");
+    make_device(PATH("newer.db"), 5, 6, "PRAGMA user_version = 3");
+    expect_refused(dir, p, "newer.db: written by a newer version of heard (schema version 3");
 
     /* a trigger, a view, an extra table, an extra column */
     make_device(PATH("device.db"), 5, 8,
@@ -326,15 +326,15 @@ static void test_bad_values_refuse_whole_file(void **state)
         const char *file, *sql, *want;
     } cases[] = {
         {"time.db", "UPDATE session SET started_at = 'yesterday' WHERE rowid = 30",
-         "time.db: session 30 (id "},
+         "time.db: session "},
         {"time2.db", "UPDATE session SET started_at = 'yesterday' WHERE rowid = 30",
          "started_at is not an ISO 8601 UTC time"},
         {"status.db", "UPDATE session SET status = 'done' WHERE rowid = 12",
          "status is not in_progress, complete or abandoned"},
         {"uuid.db",
          "INSERT INTO session VALUES('../../etc', '3f2a0c1e-0000-4000-8000-000000000001', "
-         "'local-health', 'v', 'en', NULL, NULL, NULL, '2026-11-22T10:04:05Z', NULL, 'complete')",
-         "session 41 (id ?): id is not a UUID"},
+         "'local-health', 'v', 'en', NULL, NULL, NULL, '2026-11-22T10:04:05Z', NULL, 'complete', 0)",
+         "uuid.db: a session with a malformed id: id is not a UUID"},
         {"type.db",
          "UPDATE answer SET value = x'41' WHERE rowid = (SELECT max(rowid) FROM answer)",
          "an answer has a value that is not text"},
@@ -344,11 +344,13 @@ static void test_bad_values_refuse_whole_file(void **state)
          "venue is not a venue name"},
         {"mode.db", "UPDATE session SET mode = 'robot' WHERE rowid = 2",
          "mode is not self or assisted"},
+        {"flag.db", "UPDATE session SET flagged = 7 WHERE rowid = 2", "flagged is not 0 or 1"},
+        {"flag2.db", "UPDATE session SET flagged = 'yes' WHERE rowid = 2",
+         "flagged is not 0 or 1"},
         {"contact.db",
          "INSERT INTO contact VALUES('3f2a0c1e-0000-4000-8000-000000000001', 'local-health', "
          "'2026-11-22T10:00:00Z', x'00')",
-         "contact 1 (id 3f2a0c1e-0000-4000-8000-000000000001) has a created_on that is not a "
-         "date"},
+         "contact 3f2a0c1e-0000-4000-8000-000000000001 has a created_on that is not a date"},
         {"sealed.db",
          "INSERT INTO contact VALUES('3f2a0c1e-0000-4000-8000-000000000001', 'local-health', "
          "'2026-11-22', 'not a box')",
@@ -359,6 +361,65 @@ static void test_bad_values_refuse_whole_file(void **state)
         make_device(p, 40, 20 + (unsigned)i, cases[i].sql);
         expect_refused(dir, p, cases[i].want);
     }
+}
+
+/* What a kiosk from before schema 2 wrote: no session.flagged. */
+#define DOWNGRADE_TO_1                                                                         \
+    "DROP INDEX session_counts; DROP INDEX session_by_device_end;"                             \
+    "ALTER TABLE session DROP COLUMN flagged; PRAGMA user_version = 1"
+
+static long flagged_in(const char *db_path)
+{
+    hd_syncdb *db;
+    char why[512];
+    assert_int_equal(hd_syncdb_open(db_path, &db, why, sizeof why), HD_OK);
+    long n = -1;
+    assert_int_equal(hd_syncdb_count_flagged(db, g_sv->id, &n), HD_OK);
+    hd_syncdb_close(db);
+    return n;
+}
+
+static void test_schema_versions_and_flags(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir()); /* tu_tmpdir's buffer is reused */
+    char old_dev[512], new_dev[512], coord[512], old_coord[512];
+    snprintf(old_dev, sizeof old_dev, "%s/kiosk-v1.db", dir);
+    snprintf(new_dev, sizeof new_dev, "%s/kiosk-v2.db", dir);
+    snprintf(coord, sizeof coord, "%s/coord.db", dir);
+    snprintf(old_coord, sizeof old_coord, "%s/old-coord.db", dir);
+    /* a schema 1 device file merges, its sessions unflagged */
+    make_device(old_dev, 30, 21, DOWNGRADE_TO_1);
+    hd_merge_stats st;
+    seen s = {0};
+    char why[512];
+    hd_err e = merge_one(coord, old_dev, &st, &s, why, sizeof why);
+    if (e != HD_OK)
+        fail_msg("%s", why);
+    assert_int_equal(st.sessions_new, 30);
+    assert_int_equal(flagged_in(coord), 0);
+    /* the same sessions from the upgraded kiosk, two of them flagged since:
+     * present, not conflicts, and the flags are added */
+    make_device(new_dev, 30, 21, "UPDATE session SET flagged = 1 WHERE rowid IN (4, 9)");
+    assert_int_equal(merge_one(coord, new_dev, &st, &s, why, sizeof why), HD_OK);
+    assert_int_equal(st.sessions_present, 30);
+    assert_int_equal(st.sessions_conflict, 0);
+    assert_int_equal(st.flags_added, 2);
+    assert_int_equal(flagged_in(coord), 2);
+    /* and never taken away by an older copy */
+    assert_int_equal(merge_one(coord, old_dev, &st, &s, why, sizeof why), HD_OK);
+    assert_int_equal(st.sessions_present, 30);
+    assert_int_equal(st.flags_added, 0);
+    assert_int_equal(flagged_in(coord), 2);
+    /* a coordinator database of schema 1 is brought up to date first */
+    make_device(old_coord, 10, 22, DOWNGRADE_TO_1);
+    e = merge_one(old_coord, new_dev, &st, &s, why, sizeof why);
+    if (e != HD_OK)
+        fail_msg("%s", why);
+    assert_int_equal(st.sessions_new, 30);
+    assert_int_equal(complete_in(old_coord), 40);
+    assert_int_equal(flagged_in(old_coord), 2);
 }
 
 static void test_device_file_untouched(void **state)
@@ -418,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_contact_conflict),
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_bad_values_refuse_whole_file),
+        cmocka_unit_test(test_schema_versions_and_flags),
         cmocka_unit_test(test_device_file_untouched),
         cmocka_unit_test(test_coordinator_refused),
     };

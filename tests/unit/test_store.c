@@ -203,7 +203,8 @@ static void test_schema_exactly_as_design(void **state)
            "7|mode|TEXT|0||0\n"
            "8|started_at|TEXT|1||0\n"
            "9|ended_at|TEXT|0||0\n"
-           "10|status|TEXT|1||0\n");
+           "10|status|TEXT|1||0\n"
+           "11|flagged|INTEGER|1|0|0\n");
     sql_is(path, "PRAGMA table_info(answer);",
            "0|session_id|TEXT|1||1\n"
            "1|question_id|TEXT|1||2\n"
@@ -424,6 +425,31 @@ static void test_withdrawn_answer_not_left_in_files(void **state)
     assert_true(file_contains(path, "kept answer"));
 }
 
+/* An idle reset deletes typed answers and ends the session: after
+ * hd_store_scrub_wal they are in neither file, while the kiosk runs on. */
+static void test_deleted_answer_scrubbed_from_wal(void **state)
+{
+    (void)state;
+    PATH(path, "%s/heard.db", tu_tmpdir());
+    PATH(wal, "%s-wal", path);
+    const char *canary = "CANARY-my-knee-story-91c2";
+    hd_store *st = open_ok(path);
+    char sid[HD_UUID_LEN + 1];
+    start(st, sid);
+    assert_int_equal(hd_store_answer_save(st, sid, "age", "25-34", "2026-11-22T10:05:00Z"), HD_OK);
+    assert_int_equal(hd_store_answer_save(st, sid, "story", canary, "2026-11-22T10:05:00Z"), HD_OK);
+    assert_true(file_contains(wal, canary));
+    assert_int_equal(hd_store_answer_delete(st, sid, "story"), HD_OK);
+    assert_int_equal(hd_store_session_end(st, sid, "abandoned", "2026-11-22T10:07:00Z"), HD_OK);
+    assert_true(file_contains(wal, canary)); /* older WAL frames still hold it */
+    assert_int_equal(hd_store_scrub_wal(st), HD_OK);
+    assert_false(file_contains(path, canary));
+    assert_false(file_contains(wal, canary));
+    expect_answer(st, sid, "age", "25-34");
+    hd_store_close(st);
+    assert_false(file_contains(path, canary));
+}
+
 static void test_count_sessions(void **state)
 {
     (void)state;
@@ -526,6 +552,325 @@ static void test_kv(void **state)
            "pin.failures|3|20\npin.locked_until|1764000000000|20\n");
 }
 
+
+/* ---- schema 2: the minimum gap, counts, updates ------------------------ */
+
+/* Starts a session of survey/tier at started and ends it with status at
+ * ended (status NULL: left in progress); the new id goes to sid. */
+/* Sessions a crash left open are ended as abandoned at start-up with every
+ * acknowledged answer kept; finished sessions are untouched. */
+static void test_open_sessions_abandoned_after_crash(void **state)
+{
+    (void)state;
+    const char *path = tu_fmt("%s/crash.db", tu_tmpdir());
+    hd_store *st = open_ok(path);
+    char open1[HD_UUID_LEN + 1], done[HD_UUID_LEN + 1];
+    start(st, open1);
+    start(st, done);
+    assert_int_equal(hd_store_answer_save(st, open1, "age", "25-34", "2026-11-22T10:05:00Z"), HD_OK);
+    assert_int_equal(hd_store_answer_save(st, open1, "story", "it hurt", "2026-11-22T10:06:00Z"), HD_OK);
+    assert_int_equal(hd_store_answer_save(st, done, "story", "kept", "2026-11-22T10:06:00Z"), HD_OK);
+    assert_int_equal(hd_store_session_end(st, done, "complete", "2026-11-22T10:07:00Z"), HD_OK);
+    hd_store_close(st);
+
+    st = open_ok(path); /* the "restart" */
+    long n = -1;
+    assert_int_equal(hd_store_abandon_open_sessions(st, "2026-11-22T11:00:00Z", &n), HD_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(hd_store_abandon_open_sessions(st, "2026-11-22T11:00:01Z", &n), HD_OK);
+    assert_int_equal(n, 0); /* nothing left open: a second start changes nothing */
+    hd_store_close(st);
+    sql_is(path, tu_fmt("SELECT status, ended_at FROM session WHERE id = '%s';", open1),
+           "abandoned|2026-11-22T11:00:00Z\n");
+    sql_is(path,
+           tu_fmt("SELECT question_id, value FROM answer WHERE session_id = '%s' ORDER BY 1;",
+                  open1),
+           "age|25-34\nstory|it hurt\n");
+    sql_is(path, tu_fmt("SELECT status, ended_at FROM session WHERE id = '%s';", done),
+           "complete|2026-11-22T10:07:00Z\n");
+    sql_is(path, tu_fmt("SELECT value FROM answer WHERE session_id = '%s';", done), "kept\n");
+}
+
+static void session_at(hd_store *st, const char *survey, const char *tier, const char *started,
+                       const char *status, const char *ended, char sid[HD_UUID_LEN + 1])
+{
+    hd_session_info in = demo_info;
+    in.survey_id = survey;
+    in.tier = tier;
+    in.started_at = started;
+    assert_int_equal(hd_store_session_start(st, &in, sid), HD_OK);
+    if (status)
+        assert_int_equal(hd_store_session_end(st, sid, status, ended), HD_OK);
+}
+
+static void expect_flagged(const char *path, const char *sid, int flagged)
+{
+    sql_is(path, tu_fmt("SELECT flagged FROM session WHERE id = '%s';", sid),
+           tu_fmt("%d\n", flagged));
+}
+
+static void test_sessions_inside_min_gap_are_flagged_and_kept(void **state)
+{
+    (void)state;
+    PATH(path, "%s/heard.db", tu_tmpdir());
+    hd_store *st = open_ok(path);
+    char a[HD_UUID_LEN + 1], b[HD_UUID_LEN + 1], c[HD_UUID_LEN + 1], d[HD_UUID_LEN + 1],
+        e[HD_UUID_LEN + 1], f[HD_UUID_LEN + 1], g[HD_UUID_LEN + 1];
+    const char *lh = "local-health";
+    session_at(st, lh, "quick", "2026-11-22T10:00:00Z", "complete", "2026-11-22T10:01:00Z", a);
+    /* 19 s after a: inside the default 20 s. Its answers are kept. */
+    session_at(st, lh, "quick", "2026-11-22T10:01:05Z", NULL, NULL, b);
+    assert_int_equal(hd_store_answer_save(st, b, "age", "16-24", "2026-11-22T10:01:10Z"), HD_OK);
+    assert_int_equal(hd_store_session_end(st, b, "complete", "2026-11-22T10:01:19Z"), HD_OK);
+    /* Exactly 20 s after b: not inside the gap. b counts as previous
+     * although it is flagged itself. */
+    session_at(st, lh, "quick", "2026-11-22T10:01:20Z", "complete", "2026-11-22T10:01:39Z", c);
+    /* An abandoned session is never flagged, and is nobody's previous. */
+    session_at(st, lh, "quick", "2026-11-22T10:01:40Z", "abandoned", "2026-11-22T10:01:45Z", d);
+    session_at(st, lh, "story", "2026-11-22T10:01:46Z", "complete", "2026-11-22T10:02:00Z", e);
+    /* The gap is per device, across surveys: 3 s after e, other survey. */
+    session_at(st, "transport", "quick", "2026-11-22T10:02:01Z", "complete",
+               "2026-11-22T10:02:03Z", f);
+    expect_flagged(path, a, 0);
+    expect_flagged(path, b, 1);
+    expect_flagged(path, c, 0);
+    expect_flagged(path, d, 0);
+    expect_flagged(path, e, 0); /* 21 s after c */
+    expect_flagged(path, f, 1);
+    sql_is(path, tu_fmt("SELECT value FROM answer WHERE session_id = '%s';", b), "16-24\n");
+
+    /* A session of another device (a merged copy) is not this one's
+     * previous; one ending later than this one is not "previous" either. */
+    free(sql(path, "INSERT INTO session(id, device_id, survey_id, survey_version, language,"
+                   " started_at, ended_at, status) VALUES('other', 'dev-2', 'local-health', '1',"
+                   " 'en', '2026-11-22T11:00:00Z', '2026-11-22T11:00:05Z', 'complete'),"
+                   " ('later', (SELECT value FROM meta WHERE key = 'device_id'),"
+                   " 'local-health', '1', 'en', '2026-11-22T11:00:00Z', '2026-11-22T11:00:20Z',"
+                   " 'complete');"));
+    session_at(st, lh, "quick", "2026-11-22T11:00:00Z", "complete", "2026-11-22T11:00:10Z", g);
+    expect_flagged(path, g, 0);
+
+    /* The gap is configurable; 0 flags nothing. */
+    assert_int_equal(hd_store_set_min_gap(st, -1), HD_EINVAL);
+    assert_int_equal(hd_store_set_min_gap(st, 86401), HD_EINVAL);
+    assert_int_equal(hd_store_set_min_gap(NULL, 5), HD_EINVAL);
+    assert_int_equal(hd_store_set_min_gap(st, 0), HD_OK);
+    session_at(st, lh, "quick", "2026-11-22T12:00:00Z", "complete", "2026-11-22T12:01:00Z", a);
+    session_at(st, lh, "quick", "2026-11-22T12:01:00Z", "complete", "2026-11-22T12:01:00Z", b);
+    expect_flagged(path, b, 0);
+    assert_int_equal(hd_store_set_min_gap(st, 120), HD_OK);
+    session_at(st, lh, "quick", "2026-11-22T12:02:00Z", "complete", "2026-11-22T12:02:59Z", c);
+    expect_flagged(path, c, 1); /* 119 s */
+    /* Ending it again as abandoned clears the flag. */
+    assert_int_equal(hd_store_session_end(st, c, "abandoned", "2026-11-22T12:03:00Z"), HD_OK);
+    expect_flagged(path, c, 0);
+    hd_store_close(st);
+    /* Every session is kept, flagged or not. */
+    sql_is(path, "SELECT count(*), sum(flagged) FROM session;", "12|2\n");
+}
+
+static void test_tier_and_flagged_counts(void **state)
+{
+    (void)state;
+    hd_store *st = open_ok(tu_fmt("%s/heard.db", tu_tmpdir()));
+    char sid[HD_UUID_LEN + 1];
+    const char *lh = "local-health";
+    struct {
+        const char *survey, *tier, *at, *status;
+    } rows[] = {
+        {lh, "quick", "2026-11-21T09:00:00Z", "complete"},
+        {lh, "quick", "2026-11-22T09:00:00Z", "complete"},
+        {lh, "quick", "2026-11-22T09:00:05Z", "complete"}, /* flagged */
+        {lh, "story", "2026-11-22T10:00:00Z", "complete"},
+        {lh, "story", "2026-11-22T11:00:00Z", "abandoned"},
+        {lh, "group", "2026-11-21T12:00:00Z", "complete"},
+        {lh, "group", "2026-11-22T13:00:00Z", NULL},
+        {lh, NULL, "2026-11-22T14:00:00Z", "complete"}, /* no tier: in no count */
+        {"transport", "quick", "2026-11-22T15:00:00Z", "complete"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        session_at(st, rows[i].survey, rows[i].tier, rows[i].at, rows[i].status, rows[i].at,
+                   sid);
+    long n[3] = {-1, -1, -1};
+    assert_int_equal(hd_store_tier_counts(st, lh, NULL, n), HD_OK);
+    assert_int_equal(n[0], 2);
+    assert_int_equal(n[1], 1);
+    assert_int_equal(n[2], 1);
+    assert_int_equal(hd_store_tier_counts(st, lh, "2026-11-22", n), HD_OK);
+    assert_int_equal(n[0], 1);
+    assert_int_equal(n[1], 1);
+    assert_int_equal(n[2], 0);
+    assert_int_equal(hd_store_tier_counts(st, "nothing", NULL, n), HD_OK);
+    assert_int_equal(n[0] + n[1] + n[2], 0);
+    assert_int_equal(hd_store_tier_counts(st, NULL, NULL, n), HD_EINVAL);
+    long flagged = -1;
+    assert_int_equal(hd_store_flagged_count(st, lh, NULL, &flagged), HD_OK);
+    assert_int_equal(flagged, 1);
+    assert_int_equal(hd_store_flagged_count(st, lh, "2026-11-23", &flagged), HD_OK);
+    assert_int_equal(flagged, 0);
+    /* hd_store_count_sessions still counts every complete session. */
+    long all = 0;
+    assert_int_equal(hd_store_count_sessions(st, lh, "complete", "quick", NULL, &all), HD_OK);
+    assert_int_equal(all, 3);
+    hd_store_close(st);
+}
+
+typedef struct collected {
+    int n;
+    char value[16][64];
+    long count[16];
+} collected;
+
+static void collect(void *ctx, const char *value, long count)
+{
+    collected *c = ctx;
+    assert_true(c->n < 16);
+    snprintf(c->value[c->n], sizeof c->value[0], "%s", value);
+    c->count[c->n++] = count;
+}
+
+static void test_value_counts(void **state)
+{
+    (void)state;
+    hd_store *st = open_ok(tu_fmt("%s/heard.db", tu_tmpdir()));
+    assert_int_equal(hd_store_set_min_gap(st, 0), HD_OK);
+    struct {
+        const char *survey, *status, *value;
+    } rows[] = {
+        {"local-health", "complete", "transport language"},
+        {"local-health", "complete", "transport language"},
+        {"local-health", "complete", "transport"},
+        {"local-health", "complete", "prefer_not_to_say"},
+        {"local-health", "abandoned", "transport"},
+        {"local-health", NULL, "language"},
+        {"transport", "complete", "language"},
+    };
+    char sid[HD_UUID_LEN + 1];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        session_at(st, rows[i].survey, "quick", "2026-11-22T09:00:00Z", NULL, NULL, sid);
+        assert_int_equal(
+            hd_store_answer_save(st, sid, "barriers", rows[i].value, "2026-11-22T09:01:00Z"),
+            HD_OK);
+        assert_int_equal(hd_store_answer_save(st, sid, "age", "16-24", "2026-11-22T09:01:00Z"),
+                         HD_OK);
+        if (rows[i].status)
+            assert_int_equal(hd_store_session_end(st, sid, rows[i].status, "2026-11-22T09:02:00Z"),
+                             HD_OK);
+    }
+    collected c = {0};
+    assert_int_equal(hd_store_value_counts(st, "local-health", "barriers", collect, &c), HD_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.value[0], "prefer_not_to_say");
+    assert_int_equal(c.count[0], 1);
+    assert_string_equal(c.value[1], "transport");
+    assert_int_equal(c.count[1], 1);
+    assert_string_equal(c.value[2], "transport language");
+    assert_int_equal(c.count[2], 2);
+
+    /* A flagged session's answers are not counted. */
+    assert_int_equal(hd_store_set_min_gap(st, 20), HD_OK);
+    session_at(st, "local-health", "quick", "2026-11-22T09:00:00Z", NULL, NULL, sid);
+    assert_int_equal(hd_store_answer_save(st, sid, "barriers", "transport", "2026-11-22T09:01:00Z"),
+                     HD_OK);
+    assert_int_equal(hd_store_session_end(st, sid, "complete", "2026-11-22T09:02:10Z"), HD_OK);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(hd_store_value_counts(st, "local-health", "barriers", collect, &c), HD_OK);
+    assert_int_equal(c.count[1], 1);
+
+    memset(&c, 0, sizeof c);
+    assert_int_equal(hd_store_value_counts(st, "local-health", "nothing", collect, &c), HD_OK);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(hd_store_value_counts(st, "local-health", "barriers", NULL, &c), HD_EINVAL);
+    hd_store_close(st);
+}
+
+static void test_updates_kept_across_restart(void **state)
+{
+    (void)state;
+    PATH(path, "%s/heard.db", tu_tmpdir());
+    hd_store *st = open_ok(path);
+    char *text = (char *)"junk";
+    size_t len = 99;
+    assert_int_equal(hd_store_updates_get(st, &text, &len), HD_ENOTFOUND);
+    assert_null(text);
+    assert_int_equal(len, 0);
+    const char *good = "[{\"date\": \"2026-11-20\", \"text\": \"The 14 now stops outside.\","
+                       " \"translations\": {\"pl\": \"Autobus 14 zatrzymuje się przed wejściem.\"}}]";
+    assert_int_equal(hd_store_updates_set(st, good), HD_OK);
+    /* A broken file is refused and the loaded updates stay. */
+    assert_int_equal(hd_store_updates_set(st, "[{\"date\": \"2026-11-20\"}]"), HD_EPARSE);
+    assert_int_equal(hd_store_updates_set(st, "not json"), HD_EPARSE);
+    assert_int_equal(hd_store_updates_set(st, NULL), HD_EINVAL);
+    hd_store_close(st);
+
+    st = open_ok(path);
+    assert_int_equal(hd_store_updates_get(st, &text, &len), HD_OK);
+    assert_string_equal(text, good);
+    assert_int_equal(len, strlen(good));
+    free(text);
+    /* An empty list replaces them: no updates. */
+    assert_int_equal(hd_store_updates_set(st, "[]"), HD_OK);
+    assert_int_equal(hd_store_updates_get(st, &text, NULL), HD_OK);
+    assert_string_equal(text, "[]");
+    free(text);
+    hd_store_close(st);
+    sql_is(path, "SELECT key FROM kv;", "updates.json\n");
+}
+
+/* The version 1 schema exactly as released, for the migration test. */
+static const char schema_v1_sql[] =
+    "CREATE TABLE session(id TEXT PRIMARY KEY, device_id TEXT NOT NULL, survey_id TEXT NOT NULL,"
+    " survey_version TEXT NOT NULL, language TEXT NOT NULL, tier TEXT, venue TEXT, mode TEXT,"
+    " started_at TEXT NOT NULL, ended_at TEXT, status TEXT NOT NULL);"
+    "CREATE TABLE answer(session_id TEXT NOT NULL REFERENCES session(id), question_id TEXT NOT"
+    " NULL, value TEXT NOT NULL, answered_at TEXT NOT NULL, PRIMARY KEY (session_id,"
+    " question_id));"
+    "CREATE TABLE contact(id TEXT PRIMARY KEY, survey_id TEXT NOT NULL, created_on TEXT NOT"
+    " NULL, sealed BLOB NOT NULL);"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE kv(key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX session_by_survey ON session(survey_id, status, started_at);"
+    "PRAGMA application_id = 1751474546; PRAGMA user_version = 1; PRAGMA journal_mode = WAL;"
+    "INSERT INTO meta VALUES('device_id', '0b5e6d1c-93c2-4a57-9a43-1f2a4c9d0e11'),"
+    " ('created_at', '2026-11-01T08:00:00Z'), ('created_by', 'heard 0.1.0'),"
+    " ('migration.1', '2026-11-01T08:00:00Z');"
+    "INSERT INTO session VALUES('s1', '0b5e6d1c-93c2-4a57-9a43-1f2a4c9d0e11', 'local-health',"
+    " '1', 'en', 'quick', NULL, 'self', '2026-11-01T09:00:00Z', '2026-11-01T09:03:00Z',"
+    " 'complete');"
+    "INSERT INTO answer VALUES('s1', 'age', '16-24', '2026-11-01T09:01:00Z');";
+
+static void test_migrates_v1_file(void **state)
+{
+    (void)state;
+    PATH(path, "%s/v1.db", tu_tmpdir());
+    free(sql(path, schema_v1_sql));
+    sql_is(path, "PRAGMA user_version;", "1\n");
+    hd_store *st = open_ok(path);
+    assert_string_equal(hd_store_device_id(st), "0b5e6d1c-93c2-4a57-9a43-1f2a4c9d0e11");
+    expect_answer(st, "s1", "age", "16-24");
+    long n[3];
+    assert_int_equal(hd_store_tier_counts(st, "local-health", NULL, n), HD_OK);
+    assert_int_equal(n[0], 1); /* the old session is not flagged */
+    /* The new column works on the migrated file: 10 s after s1. */
+    char sid[HD_UUID_LEN + 1];
+    session_at(st, "local-health", "quick", "2026-11-01T09:03:01Z", "complete",
+               "2026-11-01T09:03:10Z", sid);
+    hd_store_close(st);
+    sql_is(path, "PRAGMA user_version;", "2\n");
+    sql_is(path, "SELECT id, flagged FROM session ORDER BY started_at;",
+           tu_fmt("s1|0\n%s|1\n", sid));
+    sql_is(path, "SELECT key FROM meta WHERE key LIKE 'migration.%' ORDER BY key;",
+           "migration.1\nmigration.2\n");
+    sql_is(path, "SELECT value FROM meta WHERE key = 'migration.1';", "2026-11-01T08:00:00Z\n");
+    sql_is(path, "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+                 " ORDER BY name;",
+           "session_by_device_end\nsession_by_survey\nsession_counts\n");
+    /* Opening again changes nothing more. */
+    st = open_ok(path);
+    hd_store_close(st);
+    sql_is(path, "SELECT count(*) FROM meta WHERE key LIKE 'migration.%';", "2\n");
+}
+
 /* ---- migrations ------------------------------------------------------- */
 
 static void test_migrates_empty_v0_files(void **state)
@@ -546,9 +891,9 @@ static void test_migrates_empty_v0_files(void **state)
         assert_int_equal(hd_store_answer_save(st, sid, "age", "16-24", "2026-11-22T10:05:00Z"),
                          HD_OK);
         hd_store_close(st);
-        sql_is(files[i], "PRAGMA user_version; PRAGMA journal_mode;", "1\nwal\n");
+        sql_is(files[i], "PRAGMA user_version; PRAGMA journal_mode;", "2\nwal\n");
         sql_is(files[i], "SELECT key FROM meta ORDER BY key;",
-               "created_at\ncreated_by\ndevice_id\nmigration.1\n");
+               "created_at\ncreated_by\ndevice_id\nmigration.1\nmigration.2\n");
         sql_is(files[i], "SELECT value FROM answer;", "16-24\n");
     }
 }
@@ -561,7 +906,7 @@ static void test_refuses_unknown_files_untouched(void **state)
     PATH(newer, "%s/newer.db", dir);
     hd_store *st = open_ok(newer);
     hd_store_close(st);
-    free(sql(newer, "PRAGMA user_version = 2;"));
+    free(sql(newer, tu_fmt("PRAGMA user_version = %d;", HD_SCHEMA_VERSION + 1)));
     assert_false(exists(tu_fmt("%s-wal", newer)));
     /* Some other program's SQLite file: version 0 with tables, and a
      * versioned one without heard's application id. */
@@ -587,7 +932,7 @@ static void test_refuses_unknown_files_untouched(void **state)
         assert_same_bytes(files[i], before, n);
         free(before);
     }
-    sql_is(newer, "PRAGMA user_version;", "2\n");
+    sql_is(newer, "PRAGMA user_version;", tu_fmt("%d\n", HD_SCHEMA_VERSION + 1));
 }
 
 /* ---- damaged files ------------------------------------------------------ */
@@ -850,7 +1195,7 @@ static void test_readonly_media(void **state)
         int rc = tu_run(tu_fmt("unshare -m sh -c \"mount --bind '%s' '%s' && "
                                "mount -o remount,bind,ro '%s' || exit 99; "
                                "exec '%s' --readonly-check '%s'\"",
-                               dir, dir, dir, self, dir),
+                               dir, dir, dir, tu_runnable(self), dir),
                         &out, 1);
         if (rc != 0 && rc < 40) {
             free(out);
@@ -890,6 +1235,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_count_sessions),
         cmocka_unit_test(test_contact_has_no_link_to_answers),
         cmocka_unit_test(test_kv),
+        cmocka_unit_test(test_deleted_answer_scrubbed_from_wal),
+        cmocka_unit_test(test_open_sessions_abandoned_after_crash),
+        cmocka_unit_test(test_sessions_inside_min_gap_are_flagged_and_kept),
+        cmocka_unit_test(test_tier_and_flagged_counts),
+        cmocka_unit_test(test_value_counts),
+        cmocka_unit_test(test_updates_kept_across_restart),
+        cmocka_unit_test(test_migrates_v1_file),
         cmocka_unit_test(test_migrates_empty_v0_files),
         cmocka_unit_test(test_refuses_unknown_files_untouched),
         cmocka_unit_test(test_garbage_file_moved_aside),

@@ -178,6 +178,38 @@ static void test_export_codebook_translated(void **state)
     free(data);
 }
 
+static void test_flagged_sessions(void **state)
+{
+    (void)state;
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir());
+    hd_gen *g;
+    assert_int_equal(hd_gen_open(tu_fmt("%s/coord.db", dir), &g), HD_OK);
+    hd_gen_opts o = {.sessions = 60, .seed = 31};
+    assert_int_equal(hd_gen_survey(g, g_sv, &o), HD_OK);
+    assert_int_equal(hd_gen_exec(g, "UPDATE session SET flagged = 1 WHERE rowid <= 7"), HD_OK);
+    assert_int_equal(hd_gen_close(g), HD_OK);
+    char *out;
+    int rc = hs(dir, tu_fmt("export --db coord.db --survey %s --out all.csv", g_survey), &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "export: 60 rows written to all.csv"));
+    assert_non_null(strstr(out, "7 of the rows are flagged sessions"));
+    free(out);
+    rc = hs(dir, tu_fmt("export --db coord.db --survey %s --out some.csv --without-flagged",
+                        g_survey),
+            &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "export: 53 rows written to some.csv"));
+    assert_non_null(strstr(out, "7 flagged sessions left out (--without-flagged)"));
+    free(out);
+    rc = hs(dir, tu_fmt("report --db coord.db --survey %s --without-flagged", g_survey), &out);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "Complete sessions: 53\n"));
+    assert_non_null(strstr(out, "Flagged sessions (completed within the kiosk's minimum gap after "
+                                "another): 7, left out"));
+    free(out);
+}
+
 static void test_merge_cli(void **state)
 {
     (void)state;
@@ -417,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_export_errors),
         cmocka_unit_test(test_export_codebook_translated),
         cmocka_unit_test(test_merge_cli),
+        cmocka_unit_test(test_flagged_sessions),
         cmocka_unit_test(test_keygen),
         cmocka_unit_test(test_pin_hash),
         cmocka_unit_test(test_contacts),

@@ -202,6 +202,30 @@ static void test_arabic_number_in_reading_order(void **state)
     hd_text_set_lang(tx, "en");
 }
 
+/* A paragraph with no letter of the UI's direction keeps its own: English
+ * fallback text in the Urdu UI ends with its "?", still aligned right; an
+ * Arabic name on the English screen has its "!" on the left. */
+static void test_paragraph_without_ui_direction_letters(void **state)
+{
+    (void)state;
+    int n = hd_text_debug_runs(tx, "How are you?", 28, false, 0, true, runs, MAXRUNS);
+    assert_int_equal(n, 1);
+    assert_string_equal(runs[0].text, "How are you?");
+    assert_int_equal(runs[0].level % 2, 0);
+    n = hd_text_debug_runs(tx, "مرحبا!", 28, false, 0, false, runs, MAXRUNS);
+    assert_int_equal(n, 1);
+    assert_int_equal(runs[0].level, 1);
+    /* but one Latin word in an Urdu sentence does not flip it */
+    n = hd_text_debug_runs(tx, "GP سے ملاقات؟", 28, false, 0, true, runs, MAXRUNS);
+    assert_true(n >= 2);
+    assert_non_null(strstr(runs[n - 1].text, "GP")); /* read first: rightmost */
+    clear();
+    SDL_Rect box = {20, 20, 760, 60}, bb;
+    hd_text_draw(tx, "How are you?", 28, false, &box, 0, true, false, 0xFFFFFFFF);
+    lit((SDL_Rect){0, 0, W, H}, &bb);
+    assert_true(bb.x + bb.w > box.x + box.w - 10);
+}
+
 /* English inside Arabic: the Latin words get Noto Sans (Naskh has no Latin
  * letters) and a left-to-right level, in reading order. */
 static void test_latin_inside_arabic(void **state)
@@ -523,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_measures_every_script),
         cmocka_unit_test(test_arabic_number_in_reading_order),
         cmocka_unit_test(test_latin_inside_arabic),
+        cmocka_unit_test(test_paragraph_without_ui_direction_letters),
         cmocka_unit_test(test_arabic_font_follows_language),
         cmocka_unit_test(test_wrapping_never_exceeds_width),
         cmocka_unit_test(test_long_bengali_word_breaks_between_clusters),

@@ -489,7 +489,7 @@ static void need_screen_ids(int w, int h)
         need("home");
         need("countdown");
         break;
-    case HD_SCREEN_SUPPORT: need("back"); break;
+    case HD_SCREEN_SUPPORT: need(fl->support_auto ? "next" : "back"); break;
     case HD_SCREEN_STILL_THERE:
         need("still-here");
         need("countdown");
@@ -544,7 +544,8 @@ static void check_mirror(int w, int h)
                                                 fl->keyboard_page, false);
     for (int i = 0; i < dl.n && !own_kb; i++) {
         const hd_elem *e = &dl.elems[i];
-        if (!e->id[0] || e->rect.y < row1)
+        /* the caret follows the typed text's direction, not the screen's */
+        if (!e->id[0] || e->rect.y < row1 || strcmp(e->id, "input.caret") == 0)
             continue;
         for (int j = 0; j < ltr_n; j++) {
             const hd_elem *l = &ltr_elems[j];
@@ -563,8 +564,12 @@ static void check_mirror(int w, int h)
     }
     assert_true(matched > 0 || own_kb);
     const hd_elem *next = hd_dlist_find(&dl, "next"), *back = hd_dlist_find(&dl, "back");
-    if (next && back && fl->confirm == HD_CONFIRM_NONE)
-        assert_true(next->rect.x < back->rect.x);
+    if (next && back && fl->confirm == HD_CONFIRM_NONE) {
+        if (next->rect.x == back->rect.x) /* the column beside a keyboard: at the left */
+            assert_true(next->rect.y > back->rect.y && next->rect.x < w / 2);
+        else
+            assert_true(next->rect.x < back->rect.x);
+    }
     const hd_elem *f1 = hd_dlist_find(&dl, "face.1"), *f5 = hd_dlist_find(&dl, "face.5");
     if (f1 && f5)
         assert_true(f1->rect.x > f5->rect.x);
@@ -670,6 +675,10 @@ static void walk_questions(bool side_trips)
             side_trips = false;
         }
         act(HD_ACT_NEXT, 0, NULL);
+        if (fl->screen == HD_SCREEN_SUPPORT && fl->support_auto) {
+            frame(); /* the support text, after a section with sensitive questions */
+            act(HD_ACT_NEXT, 0, NULL);
+        }
     }
 }
 
@@ -845,8 +854,8 @@ static void test_progress_and_yesno(void **state)
     const hd_elem *p = hd_dlist_find(&dl, "progress");
     assert_non_null(p);
     int idx, count;
-    hd_flow_progress(fl, &idx, &count);
-    assert_string_equal(p->text, tu_fmt("%d of %d", idx, count));
+    assert_int_equal(sscanf(p->text, "%d of %d", &idx, &count), 2);
+    assert_true(idx >= 1 && idx <= count);
     const hd_elem *bar = hd_dlist_find(&dl, "progress.bar");
     assert_non_null(bar);
     assert_int_equal(bar->draw, HD_DRAW_BAR);
@@ -857,6 +866,160 @@ static void test_progress_and_yesno(void **state)
     assert_string_equal(y->action.str, "yes");
     assert_string_equal(n->action.str, "no");
     assert_true(hd_dlist_find(&dl, "next")->flags & HD_ELEM_PRIMARY);
+    hd_flow_close(fl);
+    fl = NULL;
+}
+
+/* The progress of one walk through tier story, choosing answers with
+ * pick(): the count may drop when a follow-up turns out not to apply, never
+ * grow; the position goes up one a question and ends on the count. */
+static void progress_walk(const char *(*pick)(const hd_question *qq))
+{
+    open_flow("en", false, false);
+    act(HD_ACT_LANG, 0, "en");
+    act(HD_ACT_NEXT, 0, NULL);
+    act(HD_ACT_TIER, hd_survey_find_tier(sv, "story"), NULL);
+    int last_idx = 0, last_count = 1 << 30, first_count = -1, steps = 0;
+    while (fl->screen == HD_SCREEN_QUESTION && steps < 60) {
+        layout(800, 480);
+        int idx, count;
+        const hd_elem *p = hd_dlist_find(&dl, "progress");
+        assert_non_null(p);
+        assert_int_equal(sscanf(p->text, "%d of %d", &idx, &count), 2);
+        if (first_count < 0) {
+            first_count = count;
+            /* at the start every question of the tier may still come */
+            assert_int_equal(count, fl->n_seq);
+        }
+        assert_int_equal(idx, last_idx + 1);
+        if (count > last_count)
+            fail_msg("progress grew from %d to %d at %s", last_count, count,
+                     sv->questions[hd_flow_current_question(fl)].id);
+        assert_true(fabsf(hd_dlist_find(&dl, "progress.bar")->fraction -
+                          (float)idx / (float)count) < 1e-4f);
+        last_idx = idx;
+        last_count = count;
+        const hd_question *qq = &sv->questions[hd_flow_current_question(fl)];
+        const char *v = pick(qq);
+        if (v)
+            act(HD_ACT_CHOOSE, 0, v);
+        act(HD_ACT_NEXT, 0, NULL);
+        if (fl->screen == HD_SCREEN_SUPPORT)
+            act(HD_ACT_NEXT, 0, NULL); /* the support text after "About you" */
+        steps++;
+    }
+    assert_int_equal(fl->screen, HD_SCREEN_REVIEW);
+    assert_int_equal(last_idx, last_count); /* the last question said "n of n" */
+    assert_int_equal(steps, last_count);
+    /* and it agrees with the flow's own count of what was shown */
+    int fi, fc;
+    hd_flow_progress(fl, &fi, &fc);
+    assert_int_equal(fc, steps);
+    hd_flow_close(fl);
+    fl = NULL;
+}
+
+static const char *pick_all_follow_ups(const hd_question *qq)
+{
+    switch (qq->type) {
+    case HD_Q_SINGLE: return qq->choices[0].id;
+    case HD_Q_LIKERT5: return "1";
+    case HD_Q_YESNO: return "yes";
+    default: return NULL;
+    }
+}
+
+static const char *pick_no_follow_ups(const hd_question *qq)
+{
+    switch (qq->type) {
+    case HD_Q_SINGLE: return qq->choices[qq->n_choices - 1].id; /* "None of these" */
+    case HD_Q_LIKERT5: return "5";
+    case HD_Q_YESNO: return "no";
+    default: return NULL;
+    }
+}
+
+static const char *pick_nothing(const hd_question *qq)
+{
+    (void)qq;
+    return NULL; /* every question skipped with Next */
+}
+
+static void test_progress_never_grows(void **state)
+{
+    (void)state;
+    progress_walk(pick_all_follow_ups);
+    progress_walk(pick_no_follow_ups);
+    progress_walk(pick_nothing);
+}
+
+/* The answer box of a story: across the width under the question, two
+ * lines or more, the newest words in view and the caret after them (before
+ * them in a right-to-left text). */
+static void test_story_box_and_caret(void **state)
+{
+    (void)state;
+    static const int sz[][2] = {{800, 480}, {1024, 600}, {1280, 720}, {720, 1280}, {480, 800}};
+    goto_question("what-happened");
+    for (size_t k = 0; k < sizeof sz / sizeof sz[0]; k++) {
+        int w = sz[k][0], h = sz[k][1];
+        double u = (w < h ? w : h) / 480.0;
+        layout(w, h);
+        const hd_elem *in = hd_dlist_find(&dl, "input");
+        const hd_elem *qt = hd_dlist_find(&dl, "question.what-happened");
+        const hd_elem *ca = hd_dlist_find(&dl, "input.caret");
+        const hd_elem *key = hd_dlist_find(&dl, "key.q");
+        assert_non_null(in);
+        assert_non_null(qt);
+        assert_non_null(ca);
+        assert_non_null(key);
+        /* under the question, above the keys, as wide as the question */
+        assert_true(in->rect.y >= qt->rect.y + qt->rect.h);
+        assert_true(in->rect.y + in->rect.h <= key->rect.y);
+        assert_int_equal(in->rect.x, qt->rect.x);
+        assert_int_equal(in->rect.w, qt->rect.w);
+        assert_true(in->rect.w >= w / 2);
+        /* room for two lines of 24u text (the fake shaper: 1.3 px a px) */
+        assert_true(in->rect.h >= (int)(2 * 1.3 * 24 * u));
+        /* empty: the caret at the start */
+        assert_true(ca->rect.x <= in->text_rect.x + (int)ceil(4 * u));
+    }
+    /* a long story: its end is shown, on more than one line, caret after it */
+    for (int i = 0; i < 12; i++)
+        act(HD_ACT_KEY, 0, "We waited three weeks for the letter. ");
+    act(HD_ACT_KEY, 0, "THE END");
+    layout(800, 480);
+    const hd_elem *in = hd_dlist_find(&dl, "input");
+    const hd_elem *ca = hd_dlist_find(&dl, "input.caret");
+    assert_true(strncmp(in->text, "\xE2\x80\xA6", 3) == 0);
+    size_t n = strlen(in->text);
+    assert_string_equal(in->text + n - 7, "THE END");
+    assert_true(in->text_h >= 2 * (int)(1.3 * in->text_px));
+    int endw, endh;
+    fake_size(NULL, "THE END", in->text_px, false, 0, false, &endw, &endh);
+    /* the last line ends with "THE END": the caret sits right after it */
+    assert_true(ca->rect.x >= in->text_rect.x + endw);
+    assert_true(ca->rect.x <= in->text_rect.x + in->text_rect.w);
+    assert_true(ca->rect.y + ca->rect.h <= in->text_rect.y + in->text_rect.h + 1);
+    assert_true(ca->rect.y >= in->text_rect.y + in->text_h - (int)(1.3 * in->text_px) - 1);
+    /* Arabic typed on an Arabic screen: the caret at the left of the line */
+    goto_question("what-happened"); /* (closes the flow before) */
+    act(HD_ACT_LANG, 0, "ar");
+    act(HD_ACT_KEY, 0, "\u0633\u0644\u0627\u0645");
+    layout(800, 480);
+    in = hd_dlist_find(&dl, "input");
+    ca = hd_dlist_find(&dl, "input.caret");
+    assert_true(in->rtl);
+    assert_true(ca->rect.x + ca->rect.w <= in->text_rect.x + in->text_rect.w - in->text_w);
+    /* Latin on the Arabic screen reads left to right: caret after it */
+    goto_question("what-happened"); /* (closes the flow before) */
+    act(HD_ACT_LANG, 0, "ar");
+    act(HD_ACT_KEY, 0, "Sam");
+    layout(800, 480);
+    in = hd_dlist_find(&dl, "input");
+    ca = hd_dlist_find(&dl, "input.caret");
+    assert_false(in->rtl);
+    assert_true(ca->rect.x >= in->text_rect.x + in->text_w);
     hd_flow_close(fl);
     fl = NULL;
 }
@@ -979,6 +1142,8 @@ static void test_thanks_countdown(void **state)
     goto_question("intro");
     while (fl->screen == HD_SCREEN_QUESTION)
         act(HD_ACT_SKIP, 0, NULL);
+    if (fl->screen == HD_SCREEN_SUPPORT)
+        act(HD_ACT_NEXT, 0, NULL); /* the support text after "About you" */
     act(HD_ACT_SEND, 0, NULL);
     assert_int_equal(fl->screen, HD_SCREEN_THANKS);
     int64_t since = fl->screen_since_ms;
@@ -1005,6 +1170,8 @@ static void test_review_rows(void **state)
     act(HD_ACT_NEXT, 0, NULL);
     while (fl->screen == HD_SCREEN_QUESTION)
         act(HD_ACT_SKIP, 0, NULL);
+    if (fl->screen == HD_SCREEN_SUPPORT)
+        act(HD_ACT_NEXT, 0, NULL); /* the support text after "About you" */
     assert_int_equal(fl->screen, HD_SCREEN_REVIEW);
     layout(720, 1280);
     check_layout();
@@ -1116,7 +1283,7 @@ static void test_translated(void **state)
      * and "{n} of {total}" keeps its numbers in the translated order. */
     static const char ui_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
                                 "msgid \"Next\"\nmsgstr \"التالي\"\n\n"
-                                "msgid \"%d of %d\"\nmsgstr \"%2$d / %1$d\"\n\n"
+                                "msgid \"{n} of {total}\"\nmsgstr \"{total} / {n}\"\n\n"
                                 "msgid \"Very good\"\nmsgstr \"جيد جدا\"\n";
     static const char sv_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
                                 "msgctxt \"question.how-easy\"\n"
@@ -1130,6 +1297,9 @@ static void test_translated(void **state)
     assert_int_equal(
         hd_i18n_load_po(t, HD_CAT_SURVEY, "ar", sv_ar, sizeof sv_ar - 1, "ar.po", &d), HD_OK);
     goto_question("how-easy");
+    layout(800, 480);
+    int idx, count;
+    assert_int_equal(sscanf(hd_dlist_find(&dl, "progress")->text, "%d of %d", &idx, &count), 2);
     act(HD_ACT_LANG, 0, "ar");
     assert_string_equal(fl->lang, "ar");
     hd_view_extra ex = {.now_ms = now};
@@ -1141,9 +1311,7 @@ static void test_translated(void **state)
                         "ما مدى سهولة الحصول على المساعدة؟");
     assert_string_equal(hd_dlist_find(&dl, "face.5")->text, "جيد جدا");
     assert_string_equal(hd_dlist_find(&dl, "face.1")->text, "Very bad"); /* untranslated */
-    int idx, count;
-    hd_flow_progress(fl, &idx, &count);
-    /* positional conversions: the translation put the total first */
+    /* placeholders by name: the translation put the total first */
     assert_string_equal(hd_dlist_find(&dl, "progress")->text, tu_fmt("%d / %d", count, idx));
     assert_true(hd_dlist_find(&dl, "next")->rtl);
     /* the language button names the language in use and offers the next */
@@ -1153,14 +1321,14 @@ static void test_translated(void **state)
     assert_string_equal(lb->action.str, "ur");
     /* a hostile translation is only text: never handed to printf */
     static const char ui_pl[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
-                                "msgid \"%d of %d\"\nmsgstr \"%s%s%n%d%d%d%9$s %05d %\"\n";
+                                "msgid \"{n} of {total}\"\nmsgstr \"{n}{n}{total}%s%n{x} {\"\n";
     assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", ui_pl, sizeof ui_pl - 1, "pl.po", &d),
                      HD_OK);
     act(HD_ACT_LANG, 0, "pl");
     hd_view(fl, t, &fake, &ex, 800, 480, &dl);
     check_layout();
     assert_string_equal(hd_dlist_find(&dl, "progress")->text,
-                        tu_fmt("%d%d 00000 ", idx, count));
+                        tu_fmt("%d%d%d%%s%%n{x} {", idx, idx, count));
     hd_i18n_close(t);
     hd_flow_close(fl);
     fl = NULL;
@@ -1184,6 +1352,20 @@ static void test_number_message(void **state)
         assert_string_equal(in->text, "40");
         assert_int_equal(in->role, HD_ROLE_INPUT);
     }
+    /* translated from the flow's msgid, the limits filled in without printf */
+    static const char po[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+                             "msgid \"Please enter a number from %ld to %ld\"\n"
+                             "msgstr \"Wpisz liczbę od %ld do %ld\"\n";
+    hd_i18n *t;
+    hd_diag d;
+    assert_int_equal(hd_i18n_open(&t), HD_OK);
+    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", po, sizeof po - 1, "pl.po", &d), HD_OK);
+    snprintf(fl->lang, sizeof fl->lang, "%s", "pl"); /* keeps the message, as a view of it */
+    hd_view_extra ex = {.now_ms = now};
+    hd_view(fl, t, &fake, &ex, 800, 480, &dl);
+    check_layout();
+    assert_string_equal(hd_dlist_find(&dl, "message")->text, "Wpisz liczbę od 1 do 20");
+    hd_i18n_close(t);
     hd_flow_close(fl);
     fl = NULL;
 }
@@ -1214,6 +1396,8 @@ int main(void)
         cmocka_unit_test(test_faces_and_words),
         cmocka_unit_test(test_multi_ticks),
         cmocka_unit_test(test_progress_and_yesno),
+        cmocka_unit_test(test_progress_never_grows),
+        cmocka_unit_test(test_story_box_and_caret),
         cmocka_unit_test(test_scrolling),
         cmocka_unit_test(test_large_text_is_larger),
         cmocka_unit_test(test_welcome_attract),

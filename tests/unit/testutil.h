@@ -15,7 +15,9 @@ const char *tu_build_dir(void);
 
 /* path joined under the source tree, in a static rotating buffer. */
 const char *tu_src(const char *rel);
-/* path joined under the build tree, in a static rotating buffer. */
+/* path joined under the build tree, in a static rotating buffer. When the
+ * environment sets HD_RUNNER (a cross build's tests under qemu) and the path
+ * is a program, returns instead a script that runs it through HD_RUNNER. */
 const char *tu_bin(const char *rel);
 
 /* Makes a fresh empty temporary directory; returns its path (static rotating
@@ -31,6 +33,12 @@ int tu_run(const char *cmd, char **out, int err_too);
 char *tu_slurp(const char *path, size_t *len);
 /* Writes a string to a file; asserts on failure. */
 void tu_write(const char *path, const char *text);
+
+/* path itself, or, when the environment sets HD_RUNNER (e.g. "qemu-aarch64"
+ * for a cross build) and path is a program, a script that runs it through
+ * HD_RUNNER with the same arguments: for a test that spawns a program it
+ * did not get from tu_bin(), such as itself through /proc/self/exe. */
+const char *tu_runnable(const char *path);
 
 /* printf into a static rotating buffer. */
 const char *tu_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -38,7 +38,7 @@
 #define CMD "export"
 #define USAGE                                                                                   \
     "export --db DB --survey FILE --out OUT.csv [--k 5] [--codebook CODEBOOK.csv] "             \
-    "[--include-text TEXT.csv] [--translations DIR]"
+    "[--include-text TEXT.csv] [--translations DIR] [--without-flagged]"
 
 /* ---- columns -------------------------------------------------------- */
 
@@ -543,6 +543,8 @@ typedef struct exporter {
     spool rows;
     spool texts;
     bool with_text;
+    bool without_flagged;
+    long flagged; /* flagged sessions exported, or left out */
     long rejected; /* stored values the definition does not accept */
     long bad_week;
     long text_removed;
@@ -553,6 +555,11 @@ typedef struct exporter {
 static hd_err take_row(exporter *x, const hd_export_row *row)
 {
     const hd_survey *sv = x->sv;
+    if (row->flagged) {
+        x->flagged++;
+        if (x->without_flagged)
+            return HD_OK;
+    }
     static char week_buf[9];
     const char *week = hd_iso_week(row->started_at, week_buf) ? week_buf : "";
     if (!week[0])
@@ -763,6 +770,14 @@ static void print_summary(const exporter *x, size_t n, int k, const char *out)
     if (x->bad_week > 0)
         fprintf(stderr, "  %s sessions have no valid start time: their week is empty\n",
                 sync_thousands(x->bad_week, b1));
+    if (x->flagged > 0 && x->without_flagged)
+        fprintf(stderr, "  %s flagged sessions left out (--without-flagged)\n",
+                sync_thousands(x->flagged, b1));
+    else if (x->flagged > 0)
+        fprintf(stderr,
+                "  %s of the rows are flagged sessions (completed within the kiosk's minimum "
+                "gap after another): --without-flagged leaves them out\n",
+                sync_thousands(x->flagged, b1));
 }
 
 static bool same_file(const char *a, const char *b)
@@ -781,7 +796,8 @@ int sync_export(int argc, char **argv)
     static const char *const value_flags[] = {"--db",           "--survey",       "--out", "--k",
                                               "--codebook",     "--include-text", "--translations",
                                               NULL};
-    if (sync_check_args(CMD, argc, argv, value_flags, NULL) != 0 ||
+    static const char *const bool_flags[] = {"--without-flagged", NULL};
+    if (sync_check_args(CMD, argc, argv, value_flags, bool_flags) != 0 ||
         sync_no_positional(CMD, argc, argv, value_flags, USAGE) != 0)
         return 1;
     const char *db_path = sync_opt(argc, argv, "--db");
@@ -823,7 +839,9 @@ int sync_export(int argc, char **argv)
     hd_export_iter *it = NULL;
     uint32_t *perm = NULL;
     sync_out o_rows = {0}, o_cb = {0}, o_text = {0};
-    exporter x = {.sv = sv, .with_text = text_path != NULL};
+    exporter x = {.sv = sv,
+                  .with_text = text_path != NULL,
+                  .without_flagged = sync_has_flag(argc, argv, "--without-flagged")};
     char why[1024];
     hd_err err;
     if (hd_i18n_open(&tr) != HD_OK) {
@@ -842,18 +860,22 @@ int sync_export(int argc, char **argv)
         sync_fail(CMD, "%s", why);
         goto out;
     }
-    long complete = 0;
+    long complete = 0, flagged = 0;
     err = hd_syncdb_count_complete(db, sv->id, &complete);
+    if (err == HD_OK && x.without_flagged)
+        err = hd_syncdb_count_flagged(db, sv->id, &flagged);
     if (err != HD_OK) {
         sync_fail(CMD, "%s: %s", db_path, hd_strerror(err));
         goto out;
     }
+    complete -= flagged;
     if (complete < 2L * k) {
         sync_fail(CMD,
-                  "%s holds %ld complete session%s of survey \"%s\"; sharing needs at least %ld "
-                  "(2 x k, k = %d), so that no answer can be traced to a person. Nothing was "
+                  "%s holds %ld complete session%s of survey \"%s\"%s; sharing needs at least "
+                  "%ld (2 x k, k = %d), so that no answer can be traced to a person. Nothing was "
                   "written.",
-                  db_path, complete, complete == 1 ? "" : "s", sv->id, 2L * k, k);
+                  db_path, complete, complete == 1 ? "" : "s", sv->id,
+                  x.without_flagged ? " that are not flagged" : "", 2L * k, k);
         goto out;
     }
     if (plan_make(&x.p, sv, x.with_text) != 0) {

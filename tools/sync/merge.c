@@ -93,6 +93,10 @@ int sync_merge(int argc, char **argv)
         if (ui.conflicts_shown > MAX_CONFLICT_LINES)
             printf("%s: ... and %ld more conflicts\n", argv[i],
                    ui.conflicts_shown - MAX_CONFLICT_LINES);
+        if (st.flags_added > 0)
+            printf("%s: %ld sessions already present are now flagged (completed within the "
+                   "kiosk's minimum gap)\n",
+                   argv[i], st.flags_added);
         if (st.orphan_answers > 0)
             printf("%s: %ld answers belong to no session in the file and were ignored\n", argv[i],
                    st.orphan_answers);

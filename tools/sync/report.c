@@ -24,7 +24,7 @@
 #include "sync_util.h"
 
 #define CMD "report"
-#define USAGE "report --db DB --survey FILE [--out REPORT.html]"
+#define USAGE "report --db DB --survey FILE [--out REPORT.html] [--without-flagged]"
 #define SMALL 10
 
 /* ---- counting by string ----------------------------------------------- */
@@ -127,6 +127,8 @@ typedef struct target_q {
 typedef struct report {
     const hd_survey *sv;
     long sessions;
+    long flagged; /* counted in, or (without_flagged) left out */
+    bool without_flagged;
     target_q *tq;
     int ntq;
     tally venue, lang, tier, week;
@@ -134,6 +136,11 @@ typedef struct report {
 
 static int count_row(report *r, const hd_export_row *row)
 {
+    if (row->flagged) {
+        r->flagged++;
+        if (r->without_flagged)
+            return 0;
+    }
     r->sessions++;
     char wk[9];
     if (tally_add(&r->venue, row->venue ? row->venue : "(none)") ||
@@ -208,6 +215,11 @@ static void print_text(const report *r)
     char b[32];
     printf("Representation report: %s (%s)\n", r->sv->title, r->sv->id);
     printf("Complete sessions: %s\n", sync_thousands(r->sessions, b));
+    if (r->flagged > 0)
+        printf("Flagged sessions (completed within the kiosk's minimum gap after another): %s, "
+               "%s\n",
+               sync_thousands(r->flagged, b),
+               r->without_flagged ? "left out" : "counted in (--without-flagged leaves them out)");
     for (int i = 0; i < r->ntq; i++) {
         const target_q *t = &r->tq[i];
         const hd_question *q = &r->sv->questions[t->q];
@@ -284,7 +296,16 @@ static const char css[] =
 static void svg_bar(FILE *f, double s, double t, bool hidden, bool under)
 {
     const int w = 160, h = 14;
-    fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">", w, h, w, h);
+    fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", w, h, w,
+            h);
+    /* what the bar shows, for screen readers and for a mouse hovering it */
+    if (hidden)
+        fputs("fewer than 10", f);
+    else
+        fprintf(f, "%.1f%%", 100 * s);
+    if (t >= 0)
+        fprintf(f, " (target %.1f%%)", 100 * t);
+    fputs("</title>", f);
     fprintf(f, "<rect x=\"0\" y=\"2\" width=\"%d\" height=\"%d\" fill=\"#eee\"/>", w, h - 4);
     if (!hidden && s > 0)
         fprintf(f, "<rect x=\"0\" y=\"2\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
@@ -337,7 +358,11 @@ static void write_html(FILE *f, const report *r)
     html_esc(f, r->sv->title);
     fputs(" (", f);
     html_esc(f, r->sv->id);
-    fprintf(f, ") &middot; %s complete sessions</p>\n", sync_thousands(r->sessions, b));
+    fprintf(f, ") &middot; %s complete sessions", sync_thousands(r->sessions, b));
+    if (r->flagged > 0)
+        fprintf(f, " &middot; %s flagged sessions %s", sync_thousands(r->flagged, b),
+                r->without_flagged ? "left out" : "counted in");
+    fputs("</p>\n", f);
     fprintf(f, "<p class=\"legend\">Bars show each group's share of the people who answered; "
                "the black line is the target. Counts from 1 to 9 are shown as &ldquo;fewer "
                "than %d&rdquo;, without share or gap.</p>\n",
@@ -403,7 +428,8 @@ static void write_html(FILE *f, const report *r)
 int sync_report(int argc, char **argv)
 {
     static const char *const value_flags[] = {"--db", "--survey", "--out", NULL};
-    if (sync_check_args(CMD, argc, argv, value_flags, NULL) != 0 ||
+    static const char *const bool_flags[] = {"--without-flagged", NULL};
+    if (sync_check_args(CMD, argc, argv, value_flags, bool_flags) != 0 ||
         sync_no_positional(CMD, argc, argv, value_flags, USAGE) != 0)
         return 1;
     const char *db_path = sync_opt(argc, argv, "--db");
@@ -417,7 +443,7 @@ int sync_report(int argc, char **argv)
     hd_survey *sv = NULL;
     if (sync_load_survey(CMD, survey_path, &sv) != 0)
         return 1;
-    report r = {.sv = sv};
+    report r = {.sv = sv, .without_flagged = sync_has_flag(argc, argv, "--without-flagged")};
     int status = 1;
     hd_syncdb *db = NULL;
     hd_export_iter *it = NULL;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,10 @@ int sync_no_positional(const char *cmd, int argc, char **argv, const char *const
 
 hd_err sync_out_open(sync_out *o, const char *path, unsigned mode)
 {
+    /* "heard-sync export ... 2>&1 | head" must not be killed by SIGPIPE in
+     * the middle of writing, which would leave the temporary file behind:
+     * a closed pipe becomes an ordinary write error on that stream. */
+    signal(SIGPIPE, SIG_IGN);
     memset(o, 0, sizeof *o);
     size_t n = strlen(path);
     o->path = strdup(path);
