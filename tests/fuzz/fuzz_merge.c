@@ -30,7 +30,10 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -55,15 +58,15 @@ static void fuzz_merge_unlink_db(const char *path)
     }
 }
 
+static void fuzz_merge_rm_tree(const char *path);
+
 /* Removes the private directory (the fuzzer calls it at exit, the
  * regression test when it is done). */
 static void hd_fuzz_merge_cleanup(void)
 {
     if (!fuzz_merge_dir[0])
         return;
-    fuzz_merge_unlink_db(fuzz_merge_device);
-    fuzz_merge_unlink_db(fuzz_merge_coord);
-    rmdir(fuzz_merge_dir);
+    fuzz_merge_rm_tree(fuzz_merge_dir);
     fuzz_merge_dir[0] = '\0';
     free(fuzz_merge_empty);
     fuzz_merge_empty = NULL;
@@ -113,6 +116,56 @@ static bool fuzz_merge_make_empty(void)
     return fuzz_merge_empty != NULL;
 }
 
+/* Removes path and, when it is a directory, everything under it. */
+static void fuzz_merge_rm_tree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return;
+    if (S_ISDIR(sb.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            for (struct dirent *e; (e = readdir(d));) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                    continue;
+                char sub[1024];
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                fuzz_merge_rm_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+/* A crash, or libFuzzer's fork mode ending a child, skips the clean-up at
+ * exit: remove the directories of harness processes that no longer run
+ * (they are named after their process id). */
+static void fuzz_merge_remove_stale(const char *base)
+{
+    DIR *d = opendir(base);
+    if (!d)
+        return;
+    static const char prefix[] = "heard-fuzz-merge-";
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strncmp(e->d_name, prefix, sizeof prefix - 1) != 0)
+            continue;
+        const char *digits = e->d_name + sizeof prefix - 1;
+        char *end = NULL;
+        long pid = strtol(digits, &end, 10);
+        if (!*digits || *end || pid <= 0 || (pid_t)pid == getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* still running, or not ours to judge */
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", base, e->d_name);
+        fuzz_merge_rm_tree(path);
+    }
+    closedir(d);
+}
+
 static bool fuzz_merge_setup(void)
 {
     if (fuzz_merge_dir[0])
@@ -123,8 +176,11 @@ static bool fuzz_merge_setup(void)
         base = "/dev/shm";
     else if (!base || !*base)
         base = "/tmp";
-    snprintf(fuzz_merge_dir, sizeof fuzz_merge_dir, "%s/heard-fuzz-merge-XXXXXX", base);
-    if (!mkdtemp(fuzz_merge_dir)) {
+    fuzz_merge_remove_stale(base);
+    snprintf(fuzz_merge_dir, sizeof fuzz_merge_dir, "%s/heard-fuzz-merge-%ld", base,
+             (long)getpid());
+    fuzz_merge_rm_tree(fuzz_merge_dir);
+    if (mkdir(fuzz_merge_dir, 0700) != 0) {
         perror(fuzz_merge_dir);
         fuzz_merge_dir[0] = '\0';
         return false;

@@ -45,6 +45,7 @@ static const char *fz_current; /* the file being replayed, for messages */
 #include "../fuzz/fuzz_merge.c"
 #include "../fuzz/fuzz_po.c"
 #include "../fuzz/fuzz_survey.c"
+#include "../fuzz/fuzz_updates.c"
 
 typedef int (*fz_harness)(const uint8_t *data, size_t size);
 
@@ -171,6 +172,12 @@ static void test_checks_bite(void **state)
     expect_assert_failure(hd_fuzz_check_diag(&d, 0)); /* accepted yet complaining */
 }
 
+static void test_updates(void **state)
+{
+    (void)state;
+    fz_run("updates", hd_fuzz_updates);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_csv),         cmocka_unit_test(test_events),
         cmocka_unit_test(test_json),        cmocka_unit_test(test_merge),
         cmocka_unit_test(test_po),          cmocka_unit_test(test_survey),
+        cmocka_unit_test(test_updates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
