@@ -206,6 +206,15 @@ static bool parse_type(line_ctx *lc, size_t pos, hd_event *ev)
     char *out = *lc->strings, *o = out;
     for (size_t i = pos; i < lc->len; i++) {
         char c = lc->s[i];
+        if ((unsigned char)c < 0x20 || c == 0x7f) {
+            /* No key types these; a CR or NUL would also not survive being
+             * written back as a line. */
+            hd_diag_add(lc->diag, lc->line, col_of(lc, i),
+                        "type text holds the control character 0x%02x; write only "
+                        "printable text (\\s for a space)",
+                        (unsigned)(unsigned char)c);
+            return false;
+        }
         if (c != '\\') {
             *o++ = c;
             continue;

@@ -761,9 +761,16 @@ static hd_err quick_check(sqlite3 *dev, const char *name, char *why, size_t cap)
             }
         }
     }
+    bool prepared = s != NULL;
     sqlite3_finalize(s);
     if (rc == SQLITE_NOTADB)
         return hd_sync_why(why, cap, HD_ESCHEMA, "%s: not an SQLite database", name);
+    /* A plain error before the first step is SQLite refusing the file's own
+     * header or schema ("unsupported file format", "malformed database
+     * schema"): the file is not one heard can read, not a failing disk. */
+    if (!prepared && rc == SQLITE_ERROR)
+        return hd_sync_why(why, cap, HD_ESCHEMA, "%s: not a database heard can read (%s)", name,
+                           sqlite3_errmsg(dev));
     if ((rc & 0xff) == SQLITE_CORRUPT || (rc == SQLITE_DONE && !ok))
         return hd_sync_why(why, cap, HD_ECORRUPT,
                            "%s: the database is damaged (quick_check: %s); nothing was merged",

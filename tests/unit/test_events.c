@@ -146,6 +146,23 @@ static void test_errors_name_line_and_column(void **state)
     assert_string_equal(one_error("type a\\tb\n"),
                         "events.txt:1:7: unknown escape \"\\t\" in type text (use \\# for '#', "
                         "\\\\ for '\\', \\s for a space)");
+    /* Found by fuzz_events: a CR left inside the text (the line ends CR CR LF)
+     * and a NUL byte; no key types either. */
+    assert_string_equal(one_error("type a\r\r\n"),
+                        "events.txt:1:7: type text holds the control character 0x0d; write "
+                        "only printable text (\\s for a space)");
+    {
+        hd_events ev = {0};
+        hd_diag d;
+        hd_diag_init(&d, "events.txt");
+        assert_int_equal(hd_events_parse("type \0", 6, "events.txt", &ev, &d), HD_EPARSE);
+        assert_null(ev.ev);
+        assert_int_equal(d.n, 1);
+        char buf[256];
+        hd_diag_format(&d, 0, buf, sizeof buf);
+        assert_string_equal(buf, "events.txt:1:6: type text holds the control character 0x00; "
+                                 "write only printable text (\\s for a space)");
+    }
     assert_string_equal(one_error("shot ../etc\n"),
                         "events.txt:1:6: bad shot name \"../etc\": use up to 100 letters, "
                         "digits, '-', '_' or '.', not starting with '.'");

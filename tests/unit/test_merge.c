@@ -263,6 +263,30 @@ static void test_hostile_files(void **state)
     copy_prefix(full, PATH("stub.db"), 50);
     expect_refused(dir, p, "stub.db: the database is truncated");
 
+    /* a schema format SQLite does not know (header byte 44 raised to 10):
+     * found by fuzz_merge, once reported as an I/O error */
+    {
+        size_t len;
+        char *data = tu_slurp(full, &len);
+        assert_non_null(data);
+        assert_true(len > 100);
+        data[47] = 10;
+        FILE *f = fopen(PATH("format.db"), "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(data, 1, len, f), len);
+        fclose(f);
+        free(data);
+        hd_merge *m = NULL;
+        char coord[512], why[512] = "";
+        snprintf(coord, sizeof coord, "%s/coord.db", dir);
+        assert_int_equal(hd_merge_open(coord, &m, why, sizeof why), HD_OK);
+        hd_merge_stats st;
+        assert_int_equal(hd_merge_device(m, p, &st, NULL, NULL, NULL, why, sizeof why),
+                         HD_ESCHEMA);
+        hd_merge_close(m);
+        expect_refused(dir, p, "format.db: not a database heard can read (unsupported file format)");
+    }
+
     /* another program's SQLite file */
     assert_int_equal(hd_gen_exec_file(PATH("other.db"), "CREATE TABLE notes(x TEXT)"), HD_OK);
     expect_refused(dir, p, "other.db: not a heard database (an SQLite file of some other program)");

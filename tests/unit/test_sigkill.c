@@ -520,9 +520,15 @@ static void test_scripts_run_to_the_end(void **state)
                       "WHERE (session_id || ' ' || question_id) IN (");
         for (size_t i = 0; i < a.n; i++)
             kh_putf(&sql, "%s'%s %s'", i ? "," : "", a.p[i].s, a.p[i].q);
-        kh_putf(&sql, "))");
-        char *matched = kh_sql(dbp, sql.p);
+        kh_putf(&sql, "));\n");
+        /* Through a file: a long session makes a query longer than any
+         * command line the harness builds (tu_fmt truncates). */
+        const char *qf = tu_fmt("%s/control-%d.sql", dir, si);
+        char qpath[1100];
+        snprintf(qpath, sizeof qpath, "%s", qf);
+        tu_write(qpath, sql.p);
         kh_buf_free(&sql);
+        char *matched = kh_sql_file(dbp, qpath, true);
         if (strcmp(rows, matched) != 0)
             fail_msg("%s: %s rows in answer, %s of them with a saved line", sizes[si], rows,
                      matched);

@@ -26,8 +26,13 @@ const char *tu_fmt(const char *fmt, ...)
     char *s = slot();
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s, TU_LEN, fmt, ap);
+    int n = vsnprintf(s, TU_LEN, fmt, ap);
     va_end(ap);
+    if (n < 0 || n >= TU_LEN) {
+        /* A cut command line runs something else: stop here instead. */
+        fprintf(stderr, "tu_fmt: %d bytes do not fit in %d: %.80s...\n", n, TU_LEN, s);
+        abort();
+    }
     return s;
 }
 
