@@ -81,10 +81,29 @@ static int welcome_body(vctx *c, hd_rect a, float s, void *arg)
         y += e->rect.h + c->sgap;
         const char *hl_lang = wi->hl >= 0 ? sv->languages[wi->hl] : c->lang;
         const char *invite_id = HD_N_("Tell us what you think. It takes about 2 minutes.");
+        int ipx = vc_px(c, c->px_head, s);
+        /* The invitation takes turns in every language, and their heights
+         * differ (Nastaliq is tall, German wraps): the space kept is the
+         * tallest, so the language buttons below never move. A finger on its
+         * button as the turn changes still taps it. */
+        int room = 0;
+        for (int i = 0; i < (wi->hl >= 0 ? sv->n_languages : 0); i++) {
+            const char *l = sv->languages[i];
+            const char *t = c->t ? hd_i18n_ui(c->t, l, invite_id) : invite_id;
+            bool rtl = hd_lang_is_rtl(l);
+            int tw, th;
+            vc_measure(c, t, vc_word_px(c, t, ipx, false, rtl, a.w), false, a.w, rtl, &tw, &th);
+            if (th > room)
+                room = th;
+        }
         const char *invite = c->t ? hd_i18n_ui(c->t, hl_lang, invite_id) : invite_id;
-        e = vc_text(c, "invite", a.x, y, a.w, invite, vc_px(c, c->px_head, s), false,
-                    HD_ALIGN_CENTER, c->th->text, hd_lang_is_rtl(hl_lang));
-        y += e->rect.h + c->gap;
+        e = vc_text(c, "invite", a.x, y, a.w, invite, ipx, false, HD_ALIGN_CENTER, c->th->text,
+                    hd_lang_is_rtl(hl_lang));
+        if (e->rect.h < room) {
+            e->rect.y += (room - e->rect.h) / 2;
+            e->text_rect = e->rect;
+        }
+        y += (e->rect.h > room ? e->rect.h : room) + c->gap;
     }
 
     int n = sv->n_languages;

@@ -636,7 +636,8 @@ static void test_kill_at_random_moments(void **state)
     double ms;
     int st = run_kiosk(ev, db, "800x480", (moment){-1, 0, 0}, &a, &ms);
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    assert_true(a.n > before);
+    /* the script may draw sessions that save nothing (sign-ups, skips) */
+    assert_true(a.n > before || w.saves == 0);
     checked += check_db(db, &a, 0, "the last run");
     char *stats = kh_sql(db, "SELECT count(*), count(*) FILTER (WHERE status = 'in_progress'), "
                              "(SELECT count(*) FROM answer) FROM session");

@@ -19,6 +19,7 @@
  *     keyboards keeping their key order;
  *   - the ids DESIGN §5 names are there.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1136,6 +1137,64 @@ static void test_welcome_attract(void **state)
     fl = NULL;
 }
 
+/* The invitation above the language buttons takes turns in every language;
+ * however tall each one is, the buttons stay where they are. Found by
+ * test_sigkill: a tap held across a turn was lost when the buttons moved. */
+static void test_welcome_buttons_stay(void **state)
+{
+    (void)state;
+    static const char ui_pl[] =
+        "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+        "msgid \"Tell us what you think. It takes about 2 minutes.\"\n"
+        "msgstr \"Powiedz nam, co myślisz o usługach w okolicy, o tym, co działa, a co nie, "
+        "i o tym, czego potrzebujesz. To zajmie około dwóch minut i możesz pominąć każde "
+        "pytanie, na które nie chcesz odpowiadać.\"\n";
+    static const char ui_ar[] =
+        "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+        "msgid \"Tell us what you think. It takes about 2 minutes.\"\n"
+        "msgstr \"قل لنا رأيك.\"\n";
+    hd_i18n *t;
+    assert_int_equal(hd_i18n_open(&t), HD_OK);
+    hd_diag d;
+    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", ui_pl, sizeof ui_pl - 1, "pl.po", &d),
+                     HD_OK);
+    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "ar", ui_ar, sizeof ui_ar - 1, "ar.po", &d),
+                     HD_OK);
+    open_flow("en", false, false);
+    int n = sv->n_languages;
+    assert_true(n > 2 && n <= 16);
+    for (int s = 0; s < N_SIZES; s++) {
+        int w = sizes[s][0], h = sizes[s][1];
+        hd_rect first[16];
+        int invite_h[2] = {INT_MAX, 0};
+        for (int k = 0; k < n; k++) {
+            hd_view_extra ex = {.mode = "self", .now_ms = (int64_t)k * 5000 + 100};
+            hd_view(fl, t, &fake, &ex, w, h, &dl);
+            check_layout();
+            const hd_elem *inv = hd_dlist_find(&dl, "invite");
+            assert_non_null(inv);
+            if (inv->text_h < invite_h[0])
+                invite_h[0] = inv->text_h;
+            if (inv->text_h > invite_h[1])
+                invite_h[1] = inv->text_h;
+            for (int i = 0; i < n; i++) {
+                const hd_elem *e = hd_dlist_find(&dl, tu_fmt("lang.%s", sv->languages[i]));
+                assert_non_null(e);
+                if (k == 0)
+                    first[i] = e->rect;
+                else if (memcmp(&first[i], &e->rect, sizeof e->rect) != 0)
+                    fail_msg("%dx%d: lang.%s moved at turn %d (%s): y %d -> %d", w, h,
+                             sv->languages[i], k, sv->languages[k], first[i].y, e->rect.y);
+            }
+        }
+        /* the texts really did differ in height: the test tests something */
+        assert_true(invite_h[1] > invite_h[0]);
+    }
+    hd_i18n_close(t);
+    hd_flow_close(fl);
+    fl = NULL;
+}
+
 static void test_thanks_countdown(void **state)
 {
     (void)state;
@@ -1401,6 +1460,7 @@ int main(void)
         cmocka_unit_test(test_scrolling),
         cmocka_unit_test(test_large_text_is_larger),
         cmocka_unit_test(test_welcome_attract),
+        cmocka_unit_test(test_welcome_buttons_stay),
         cmocka_unit_test(test_thanks_countdown),
         cmocka_unit_test(test_review_rows),
         cmocka_unit_test(test_modal_blocks),
