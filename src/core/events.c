@@ -181,6 +181,14 @@ static bool parse_target(line_ctx *lc, size_t *pos, const char *cmd, hd_event *e
                         "bad element id: longer than %d bytes", HD_ID_MAX - 1);
             return false;
         }
+        for (size_t i = w.start + 1; i < w.end; i++) {
+            unsigned char b = (unsigned char)lc->s[i];
+            if (b < 0x20 || b == 0x7f) {
+                hd_diag_add(lc->diag, lc->line, col_of(lc, i),
+                            "bad element id: it holds the control character 0x%02x", b);
+                return false;
+            }
+        }
         ev->id = keep(lc, w.start + 1, w.end);
         *pos = save;
         return true;

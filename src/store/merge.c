@@ -405,7 +405,8 @@ static hd_err read_answers(sqlite3 *dev, sqlite3_stmt *q, sess *s, const char *n
     if (rc != SQLITE_DONE)
         return hd_sync_why(why, cap, hd_sync_map_rc(rc), "%s: %s", name, sqlite3_errmsg(dev));
     g_sort_buf = s->buf;
-    qsort(s->a, s->n, sizeof *s->a, cmp_answer);
+    if (s->n > 1) /* a session without answers has no array at all */
+        qsort(s->a, s->n, sizeof *s->a, cmp_answer);
     char w2[80];
     for (size_t i = 1; i < s->n; i++)
         if (strcmp(s->buf + s->a[i].q, s->buf + s->a[i - 1].q) == 0)

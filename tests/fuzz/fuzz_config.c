@@ -3,7 +3,7 @@
  *
  * A refused file comes with diagnostics and leaves the output exactly as it
  * was. An accepted one holds only what config.h allows: positive times,
- * non-empty unique venue names, a venue that is one of them, a mode of
+ * a minimum gap of whole seconds from 0 to a day, non-empty unique venue names, a venue that is one of them, a mode of
  * "self" or "assisted", an argon2 PIN hash, a known renderer.
  */
 #include <stdbool.h>
@@ -14,6 +14,8 @@
 static void fuzz_config_check(const hd_config *c)
 {
     HD_FUZZ_CHECK(c->still_there_after_ms > 0 && c->reset_after_ms > 0 && c->thanks_ms > 0);
+    /* whole seconds, 0 (no flagging) up to a day, as hd_store_set_min_gap takes them */
+    HD_FUZZ_CHECK(c->min_gap_s >= 0 && c->min_gap_s <= 86400);
     HD_FUZZ_CHECK(c->n_venues >= 0 && (c->n_venues == 0 || c->venues));
     for (int i = 0; i < c->n_venues; i++) {
         HD_FUZZ_CHECK(c->venues[i] && c->venues[i][0]);
@@ -45,7 +47,7 @@ static bool fuzz_config_same(const hd_config *a, const hd_config *b)
            a->n_venues == b->n_venues && a->venue == b->venue && a->mode == b->mode &&
            a->still_there_after_ms == b->still_there_after_ms &&
            a->reset_after_ms == b->reset_after_ms && a->thanks_ms == b->thanks_ms &&
-           a->usb_dir == b->usb_dir && a->font_dir == b->font_dir && a->renderer == b->renderer;
+           a->min_gap_s == b->min_gap_s && a->usb_dir == b->usb_dir && a->font_dir == b->font_dir && a->renderer == b->renderer;
 }
 
 int hd_fuzz_config(const uint8_t *data, size_t size)

@@ -163,6 +163,18 @@ static void test_errors_name_line_and_column(void **state)
         assert_string_equal(buf, "events.txt:1:6: type text holds the control character 0x00; "
                                  "write only printable text (\\s for a space)");
     }
+    {
+        hd_events ev = {0};
+        hd_diag d;
+        hd_diag_init(&d, "events.txt");
+        assert_int_equal(hd_events_parse("tap @la\0ng.pl\n", 14, "events.txt", &ev, &d),
+                         HD_EPARSE);
+        assert_null(ev.ev);
+        char buf[256];
+        hd_diag_format(&d, 0, buf, sizeof buf);
+        assert_string_equal(buf,
+                            "events.txt:1:8: bad element id: it holds the control character 0x00");
+    }
     assert_string_equal(one_error("shot ../etc\n"),
                         "events.txt:1:6: bad shot name \"../etc\": use up to 100 letters, "
                         "digits, '-', '_' or '.', not starting with '.'");
