@@ -147,10 +147,26 @@ void hd_iso_date(int64_t epoch_ms, char out[11])
 
 void hd_log(const char *fmt, ...)
 {
+    /* One write for the whole line: the journal (or a test reading the
+     * pipe) never sees half a line from a kiosk killed while logging. */
+    char line[1024];
+    int n = snprintf(line, sizeof line, "heard: ");
     va_list ap;
     va_start(ap, fmt);
-    fputs("heard: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
     va_end(ap);
+    if (m < 0)
+        m = 0;
+    size_t len = (size_t)n + (size_t)m;
+    if (len > sizeof line - 2)
+        len = sizeof line - 2; /* a longer message is cut, never lost */
+    line[len++] = '\n';
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(STDERR_FILENO, line + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
 }
