@@ -29,13 +29,29 @@ static int countdown(vctx *c, int64_t total_ms, float *frac)
 
 /* "Back to the start in 7" and a bar running down, fitted and centred in
  * band: outside the scrolling area so they are always in sight. */
+static const char *countdown_text(vctx *c, const char *msgid, int64_t total, float *frac)
+{
+    int secs = countdown(c, total, frac);
+    char n[16];
+    snprintf(n, sizeof n, "%d", secs);
+    return vc_subst2(c, msgid, "{n}", n, NULL, NULL);
+}
+
+/* The height the countdown needs at width w, its text no smaller than the
+ * floor size. */
+static int countdown_need_h(vctx *c, int w, const char *msgid, int64_t total)
+{
+    float frac;
+    const char *txt = countdown_text(c, msgid, total, &frac);
+    int tw, th;
+    vc_measure(c, txt, c->px_floor, false, w, c->rtl, &tw, &th);
+    return th + c->sgap + vc_u(c, 10);
+}
+
 static void countdown_in(vctx *c, hd_rect band, const char *msgid, int64_t total)
 {
     float frac;
-    int secs = countdown(c, total, &frac);
-    char n[16];
-    snprintf(n, sizeof n, "%d", secs);
-    const char *txt = vc_subst2(c, msgid, "{n}", n, NULL, NULL);
+    const char *txt = countdown_text(c, msgid, total, &frac);
     int bh = vc_u(c, 10);
     int px, tw, th;
     vc_fit(c, txt, false, c->rtl, c->px_body, c->px_floor, band.w, band.h - bh - c->sgap, &px,
@@ -879,10 +895,25 @@ void vc_screen_thanks(vctx *c)
     row.end[0] = (vbtn){.id = "home", .text = vc_ui(c, HD_N_("Finish now")), .style = VS_PLAIN,
                         .action = vc_act(c, HD_ACT_HOME, 0, NULL)};
     int bottom = vc_bottom_row(c, &row);
-    /* The countdown stays in sight beside "Finish now", never scrolled away. */
+    /* The countdown stays in sight beside "Finish now", never scrolled away;
+     * where its words need more lines than the button is high (Somali on a
+     * portrait panel), across the width just above the button instead. */
     const hd_elem *home = hd_dlist_find(c->dl, "home");
-    countdown_in(c, (hd_rect){c->margin, bottom, home->rect.x - c->gap - c->margin, home->rect.h},
-                 HD_N_("Back to the start in {n}"), c->fl->cfg.thanks_ms);
+    const char *msgid = HD_N_("Back to the start in {n}");
+    int64_t total = c->fl->cfg.thanks_ms;
+    /* beside the button, down to a hair above the screen's edge */
+    int side_h = c->h - vc_u(c, 4) - bottom;
+    hd_rect side = {c->margin, bottom, home->rect.x - c->gap - c->margin,
+                    side_h > home->rect.h ? side_h : home->rect.h};
+    if (countdown_need_h(c, side.w, msgid, total) <= side.h) {
+        countdown_in(c, side, msgid, total);
+    } else {
+        int w = c->w - 2 * c->margin;
+        int need = countdown_need_h(c, w, msgid, total);
+        hd_rect above = {c->margin, bottom - c->gap - need, w, need};
+        countdown_in(c, above, msgid, total);
+        bottom = above.y;
+    }
     vc_body(c, content_area(c, top, bottom), thanks_body, NULL);
 }
 

@@ -15,7 +15,7 @@
  *     from the edge it is laid out from; Next is on the left of Back,
  *     progress text on the right of its bar;
  *   - no text is larger than the box it is drawn in, no box sticks out of
- *     its element.
+ *     its element, nothing outside the scrolling area is off the screen.
  * The staff screens at the end of the tour are in the source language (the
  * welcome screen starts every visit afresh) and are only checked for
  * overflow.
@@ -199,6 +199,16 @@ static bool session_screen(const char *screen)
 static void check_fit(const dump *d, const char *where)
 {
     for (const hd_json *e = d->elems->child; e; e = e->next) {
+        /* Outside the scrolling area, everything is on the screen: a
+         * countdown in Somali once ran off the bottom of a portrait panel. */
+        const hd_json *clipped = hd_json_get(e, "clipped");
+        if (!(clipped && clipped->type == HD_JSON_BOOL && clipped->boolean)) {
+            int b[4];
+            e_rect(e, "rect", b);
+            if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > d->w || b[1] + b[3] > d->h)
+                PROBLEM("%s: %s [%d %d %d %d] is not all on the %dx%d screen\n", where, e_id(e),
+                        b[0], b[1], b[2], b[3], d->w, d->h);
+        }
         const char *t = e_text(e);
         if (!t || !*t)
             continue;
