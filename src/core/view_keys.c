@@ -223,6 +223,9 @@ int vc_keyboard(vctx *c, const hd_keyboard *kb, hd_rect area, bool emit, bool ke
                 else if (strcmp(k->id, "globe") == 0)
                     b.icon = HD_ICON_GLOBE;
             }
+            /* a blank key says nothing to someone new to keyboards */
+            if (k->id && strcmp(k->id, "space") == 0)
+                b.icon = HD_ICON_SPACE;
             switch (k->act) {
             case HD_ACT_KEY:
                 b.style = VS_KEY;

@@ -439,6 +439,12 @@ void hd_render_icon(SDL_Renderer *r, const SDL_Rect *rect, hd_icon icon, uint32_
         polyline(c, pts, 7, hw * 0.9f, true);
         break;
     }
+    case HD_ICON_SPACE: {
+        static const float bracket[] = {-0.9f, -0.1f, -0.9f, 0.35f, 0.9f, 0.35f, 0.9f, -0.1f};
+        icon_points(pts, bracket, 4, cx, cy, s, false);
+        polyline(c, pts, 4, hw * 0.9f, false);
+        break;
+    }
     }
     flush();
 }
