@@ -392,6 +392,24 @@ static void close_open_sessions(hd_app *a)
         hd_log("%ld session(s) left open by a crash or power cut were kept as abandoned", ended);
 }
 
+/* What an open database brings: the sessions the last run left open closed,
+ * the minimum gap between sessions, the staff PIN lockout and the updates
+ * staff loaded. At start-up, or when a database that could not be opened
+ * is there at last (a kiosk without one logs that once, not every read). */
+static void load_lock(hd_app *a);
+static void load_updates(hd_app *a);
+static void store_opened(hd_app *a)
+{
+    close_open_sessions(a);
+    if (hd_store_set_min_gap(a->st, a->cfg.min_gap_s) != HD_OK)
+        hd_log("min_gap_s %d was refused: keeping %d s", a->cfg.min_gap_s, HD_MIN_GAP_DEFAULT_S);
+    /* attempts made while there was no database still count */
+    if (a->lock.failures == 0 && a->lock.lockouts == 0)
+        load_lock(a);
+    if (!a->updates)
+        load_updates(a);
+}
+
 /* Where the device is, for every new session: the venue staff last chose
  * in staff mode (kept in kv, so a restart keeps it), else the configured
  * venue, else the only one listed, else none. */
@@ -626,21 +644,19 @@ hd_err hd_app_open(const hd_app_opts *o, int64_t now_ms, hd_app **out)
             err = HD_ENOMEM; /* any other failure: on without a database (open_store) */
     }
     if (err == HD_OK) {
-        close_open_sessions(a);
+        hd_staff_init(&a->lock);
+        if (a->st)
+            store_opened(a);
         choose_venue(a);
         choose_mode(a);
-        load_lock(a);
-        load_updates(a);
-        if (hd_store_set_min_gap(a->st, a->cfg.min_gap_s) != HD_OK)
-            hd_log("min_gap_s %d was refused: keeping %d s", a->cfg.min_gap_s,
-                   HD_MIN_GAP_DEFAULT_S);
         if (hd_survey_find_tier(a->sv, "group") >= 0 && !a->have_key)
             hd_log("the \"group\" tier is not offered: the config names no "
                    "coordinator_public_key to seal contact details with");
         err = setup_figures(a);
     }
     if (err == HD_OK) {
-        compute_results(a);
+        if (a->st)
+            compute_results(a);
         hd_flow_config fc;
         hd_flow_config_default(&fc);
         fc.still_there_after_ms = a->cfg.still_there_after_ms;
@@ -1002,6 +1018,9 @@ static hd_err run_effect(hd_app *a, const hd_effect *fx, hd_action *follow)
             hd_err err = open_store(a); /* see open_store: the medium may be back */
             if (err != HD_OK)
                 return err;
+            hd_log("the database %s is open now", a->db_path);
+            store_opened(a);
+            compute_results(a);
             if (!a->venue)
                 choose_venue(a);
         }
