@@ -474,9 +474,22 @@ static int run_kiosk(const char *events, const char *db, const char *size, momen
     if (err && err[0]) {
         static const char closed[] = "left open by a crash or power cut were kept as abandoned";
         char *rest = err;
-        for (char *line = strtok_r(err, "\n", &rest); line; line = strtok_r(NULL, "\n", &rest))
-            if (!strstr(line, closed))
-                fail_msg("the kiosk (%s) wrote on stderr:\n%s", kh_status_text(st), line);
+        for (char *line = strtok_r(err, "\n", &rest); line; line = strtok_r(NULL, "\n", &rest)) {
+            if (strstr(line, closed))
+                continue;
+            /* Under ASan, a kiosk killed while LeakSanitizer checks it at
+             * exit leaves the checker's thread to complain that the threads
+             * it was reading are gone: the kill's doing, not the kiosk's. */
+            if (a->killed && line[0] == '=' && line[1] == '=' &&
+                (strstr(line, "Unable to get registers from thread") ||
+                 strstr(line, "LeakSanitizer has encountered a fatal error")))
+                continue;
+            if (a->killed && strncmp(line, "HINT: ", 6) == 0 && strstr(line, "LSAN_OPTIONS"))
+                continue;
+            if (a->killed && strstr(line, "LeakSanitizer does not work under ptrace"))
+                continue;
+            fail_msg("the kiosk (%s) wrote on stderr:\n%s", kh_status_text(st), line);
+        }
     }
     free(err);
     if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL))
