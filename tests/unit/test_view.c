@@ -1137,6 +1137,17 @@ static void test_welcome_attract(void **state)
     fl = NULL;
 }
 
+/* The header every PO text below starts with. */
+#define PO_HEAD "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+
+/* Loads a PO text (a string literal) into t's catalogue cat for lang. */
+#define LOAD_PO(t, cat, lang, po)                                                                  \
+    do {                                                                                           \
+        hd_diag d_;                                                                                \
+        assert_int_equal(hd_i18n_load_po(t, cat, lang, po, sizeof po - 1, lang ".po", &d_),        \
+                         HD_OK);                                                                   \
+    } while (0)
+
 /* The invitation above the language buttons takes turns in every language;
  * however tall each one is, the buttons stay where they are. Found by
  * test_sigkill: a tap held across a turn was lost when the buttons moved. */
@@ -1144,22 +1155,19 @@ static void test_welcome_buttons_stay(void **state)
 {
     (void)state;
     static const char ui_pl[] =
-        "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+        PO_HEAD
         "msgid \"Tell us what you think. It takes about 2 minutes.\"\n"
         "msgstr \"Powiedz nam, co myślisz o usługach w okolicy, o tym, co działa, a co nie, "
         "i o tym, czego potrzebujesz. To zajmie około dwóch minut i możesz pominąć każde "
         "pytanie, na które nie chcesz odpowiadać.\"\n";
     static const char ui_ar[] =
-        "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+        PO_HEAD
         "msgid \"Tell us what you think. It takes about 2 minutes.\"\n"
         "msgstr \"قل لنا رأيك.\"\n";
     hd_i18n *t;
     assert_int_equal(hd_i18n_open(&t), HD_OK);
-    hd_diag d;
-    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", ui_pl, sizeof ui_pl - 1, "pl.po", &d),
-                     HD_OK);
-    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "ar", ui_ar, sizeof ui_ar - 1, "ar.po", &d),
-                     HD_OK);
+    LOAD_PO(t, HD_CAT_UI, "pl", ui_pl);
+    LOAD_PO(t, HD_CAT_UI, "ar", ui_ar);
     open_flow("en", false, false);
     int n = sv->n_languages;
     assert_true(n > 2 && n <= 16);
@@ -1340,21 +1348,18 @@ static void test_translated(void **state)
     (void)state;
     /* With catalogues loaded, kiosk and survey strings come out translated,
      * and "{n} of {total}" keeps its numbers in the translated order. */
-    static const char ui_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+    static const char ui_ar[] = PO_HEAD
                                 "msgid \"Next\"\nmsgstr \"التالي\"\n\n"
                                 "msgid \"{n} of {total}\"\nmsgstr \"{total} / {n}\"\n\n"
                                 "msgid \"Very good\"\nmsgstr \"جيد جدا\"\n";
-    static const char sv_ar[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+    static const char sv_ar[] = PO_HEAD
                                 "msgctxt \"question.how-easy\"\n"
                                 "msgid \"How easy was it to get help?\"\n"
                                 "msgstr \"ما مدى سهولة الحصول على المساعدة؟\"\n";
     hd_i18n *t;
     assert_int_equal(hd_i18n_open(&t), HD_OK);
-    hd_diag d;
-    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "ar", ui_ar, sizeof ui_ar - 1, "ar.po", &d),
-                     HD_OK);
-    assert_int_equal(
-        hd_i18n_load_po(t, HD_CAT_SURVEY, "ar", sv_ar, sizeof sv_ar - 1, "ar.po", &d), HD_OK);
+    LOAD_PO(t, HD_CAT_UI, "ar", ui_ar);
+    LOAD_PO(t, HD_CAT_SURVEY, "ar", sv_ar);
     goto_question("how-easy");
     layout(800, 480);
     int idx, count;
@@ -1379,10 +1384,9 @@ static void test_translated(void **state)
     assert_int_equal(lb->action.kind, HD_ACT_LANG);
     assert_string_equal(lb->action.str, "ur");
     /* a hostile translation is only text: never handed to printf */
-    static const char ui_pl[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+    static const char ui_pl[] = PO_HEAD
                                 "msgid \"{n} of {total}\"\nmsgstr \"{n}{n}{total}%s%n{x} {\"\n";
-    assert_int_equal(hd_i18n_load_po(t, HD_CAT_UI, "pl", ui_pl, sizeof ui_pl - 1, "pl.po", &d),
-                     HD_OK);
+    LOAD_PO(t, HD_CAT_UI, "pl", ui_pl);
     act(HD_ACT_LANG, 0, "pl");
     hd_view(fl, t, &fake, &ex, 800, 480, &dl);
     check_layout();
@@ -1412,7 +1416,7 @@ static void test_number_message(void **state)
         assert_int_equal(in->role, HD_ROLE_INPUT);
     }
     /* translated from the flow's msgid, the limits filled in without printf */
-    static const char po[] = "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+    static const char po[] = PO_HEAD
                              "msgid \"Please enter a number from %ld to %ld\"\n"
                              "msgstr \"Wpisz liczbę od %ld do %ld\"\n";
     hd_i18n *t;
