@@ -56,6 +56,8 @@ typedef enum hd_icon {
     HD_ICON_BACKSPACE,
     HD_ICON_SHIFT,
     HD_ICON_SPACE,  /* the space key: a bracket open at the top */
+    HD_ICON_BOX,      /* an answer of several to choose: an empty square */
+    HD_ICON_BOX_TICK, /* ... chosen: the square ticked */
     HD_ICON_UP,     /* scroll the question area up */
     HD_ICON_DOWN,   /* scroll the question area down */
 } hd_icon;

@@ -74,9 +74,13 @@ static int choices(vctx *c, const qinfo *qi, hd_rect a, int y, float s)
             const hd_choice *ch = &qq->choices[i + j];
             snprintf(id[j], sizeof id[j], "choice.%s", ch->id);
             bool sel = has_value(c, qi->q, ch->id);
+            /* Several may be chosen: each answer shows its box, empty or
+             * ticked, so it is plain that a second tap adds, not replaces. */
+            hd_icon icon = qq->type == HD_Q_MULTI ? (sel ? HD_ICON_BOX_TICK : HD_ICON_BOX)
+                                                  : (sel ? HD_ICON_TICK : HD_ICON_NONE);
             b[j] = (vbtn){.id = id[j], .role = HD_ROLE_CHOICE,
                           .text = vc_svf(c, ch->text, "choice.%s.%s", qq->id, ch->id),
-                          .icon = sel ? HD_ICON_TICK : HD_ICON_NONE, .icon_space = true,
+                          .icon = icon, .icon_space = true,
                           .style = sel ? VS_SELECTED : VS_CHOICE, .px = px,
                           .align = HD_ALIGN_START, .align_set = true,
                           .action = vc_act(c, HD_ACT_CHOOSE, 0, ch->id)};

@@ -439,6 +439,18 @@ void hd_render_icon(SDL_Renderer *r, const SDL_Rect *rect, hd_icon icon, uint32_
         polyline(c, pts, 7, hw * 0.9f, true);
         break;
     }
+    case HD_ICON_BOX:
+    case HD_ICON_BOX_TICK: {
+        static const float box[] = {-0.8f, -0.8f, 0.8f, -0.8f, 0.8f, 0.8f, -0.8f, 0.8f};
+        icon_points(pts, box, 4, cx, cy, s, false);
+        polyline(c, pts, 4, hw * 0.9f, true);
+        if (icon == HD_ICON_BOX_TICK) {
+            static const float u[] = {-0.45f, 0.02f, -0.13f, 0.35f, 0.48f, -0.35f};
+            icon_points(pts, u, 3, cx, cy, s, false);
+            polyline(c, pts, 3, hw * 1.2f, false);
+        }
+        break;
+    }
     case HD_ICON_SPACE: {
         static const float bracket[] = {-0.9f, -0.1f, -0.9f, 0.35f, 0.9f, 0.35f, 0.9f, -0.1f};
         icon_points(pts, bracket, 4, cx, cy, s, false);
