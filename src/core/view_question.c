@@ -181,6 +181,34 @@ static int prefer_not(vctx *c, const qinfo *qi, hd_rect a, int y, float s)
     return y + h;
 }
 
+/* Whether text holds the words of hint, without the mark that ends hint's
+ * sentence (".", "!", "।", "۔", "。"...). */
+static bool says_hint(const char *text, const char *hint)
+{
+    char words[256];
+    snprintf(words, sizeof words, "%s", hint);
+    size_t n = strlen(words);
+    for (;;) {
+        while (n > 0 && (words[n - 1] == '.' || words[n - 1] == '!' || words[n - 1] == ' '))
+            n--;
+        /* a sentence mark outside ASCII: the Devanagari danda (also used in
+         * Bengali and Gurmukhi), the Urdu full stop, the ideographic stop */
+        static const char *const marks[] = {"\xe0\xa5\xa4", "\xdb\x94", "\xe3\x80\x82"};
+        bool cut = false;
+        for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+            size_t m = strlen(marks[i]);
+            if (n >= m && memcmp(words + n - m, marks[i], m) == 0) {
+                n -= m;
+                cut = true;
+            }
+        }
+        if (!cut)
+            break;
+    }
+    words[n] = '\0';
+    return n > 0 && strstr(text, words) != NULL;
+}
+
 /* The question text and its answers (or, for typed answers, the text only). */
 static int q_body(vctx *c, hd_rect a, float s, void *arg)
 {
@@ -196,9 +224,10 @@ static int q_body(vctx *c, hd_rect a, float s, void *arg)
     case HD_Q_SINGLE:
     case HD_Q_MULTI:
         if (qq->type == HD_Q_MULTI) {
-            /* the hint, unless the question says so itself */
+            /* the hint, unless the question says so itself (its words,
+             * whatever ends the sentence: "... pasujące odpowiedzi.") */
             const char *hint = vc_ui(c, HD_N_("Choose all that apply."));
-            if (!strstr(qi->text, hint)) {
+            if (!says_hint(qi->text, hint)) {
                 e = vc_text(c, "hint", a.x, y + c->sgap, a.w, hint, vc_px(c, c->px_body, s),
                             false, HD_ALIGN_START, c->th->muted, c->rtl);
                 y = e->rect.y + e->rect.h;

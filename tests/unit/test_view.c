@@ -1204,6 +1204,49 @@ static void test_welcome_buttons_stay(void **state)
     fl = NULL;
 }
 
+/* "Choose all that apply." is shown under a multiple-choice question unless
+ * the question says so itself, whatever mark ends the hint's sentence. */
+static void test_multi_hint(void **state)
+{
+    (void)state;
+    static const char ui_pl[] = PO_HEAD "msgid \"Choose all that apply.\"\n"
+                                        "msgstr \"Wybierz wszystkie pasujące.\"\n";
+    static const char sv_pl[] = PO_HEAD "msgctxt \"question.what-was-hard\"\n"
+                                        "msgid \"What made it hard? Choose all that apply.\"\n"
+                                        "msgstr \"Co to utrudniało? Wybierz wszystkie pasujące "
+                                        "odpowiedzi.\"\n";
+    static const char ui_pt[] = PO_HEAD "msgid \"Choose all that apply.\"\n"
+                                        "msgstr \"Escolha todas as que se aplicam.\"\n";
+    static const char sv_pt[] = PO_HEAD "msgctxt \"question.what-was-hard\"\n"
+                                        "msgid \"What made it hard? Choose all that apply.\"\n"
+                                        "msgstr \"O que tornou difícil?\"\n";
+    hd_i18n *t;
+    assert_int_equal(hd_i18n_open(&t), HD_OK);
+    LOAD_PO(t, HD_CAT_UI, "pl", ui_pl);
+    LOAD_PO(t, HD_CAT_SURVEY, "pl", sv_pl);
+    LOAD_PO(t, HD_CAT_UI, "pt", ui_pt);
+    LOAD_PO(t, HD_CAT_SURVEY, "pt", sv_pt);
+    goto_question("what-was-hard");
+    hd_view_extra ex = {.now_ms = now};
+    static const struct {
+        const char *lang;
+        bool hint;
+    } want[] = {{"en", false}, {"pl", false}, {"pt", true}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        act(HD_ACT_LANG, 0, want[i].lang);
+        hd_view(fl, t, &fake, &ex, 800, 480, &dl);
+        check_layout();
+        const hd_elem *h = hd_dlist_find(&dl, "hint");
+        if ((h != NULL) != want[i].hint)
+            fail_msg("%s: hint %s, wanted %s", want[i].lang, h ? h->text : "absent",
+                     want[i].hint ? "shown" : "absent");
+    }
+    assert_string_equal(hd_dlist_find(&dl, "hint")->text, "Escolha todas as que se aplicam.");
+    hd_i18n_close(t);
+    hd_flow_close(fl);
+    fl = NULL;
+}
+
 static void test_thanks_countdown(void **state)
 {
     (void)state;
@@ -1466,6 +1509,7 @@ int main(void)
         cmocka_unit_test(test_large_text_is_larger),
         cmocka_unit_test(test_welcome_attract),
         cmocka_unit_test(test_welcome_buttons_stay),
+        cmocka_unit_test(test_multi_hint),
         cmocka_unit_test(test_thanks_countdown),
         cmocka_unit_test(test_review_rows),
         cmocka_unit_test(test_modal_blocks),
