@@ -169,8 +169,10 @@ static void pick_wildcard(hl *h, int line, const char *pattern, char *id, size_t
     int n = 0;
     for (int i = 0; i < dl->n && n < (int)(sizeof cand / sizeof *cand); i++) {
         const hd_elem *e = &dl->elems[i];
+        /* "Close the kiosk" ends the run: a wildcard never picks it (a
+         * script names it to mean it) */
         if (!e->id[0] || strncmp(e->id, pattern, plen) != 0 || e->action.kind == HD_ACT_NONE ||
-            (e->flags & HD_ELEM_DISABLED))
+            e->action.kind == HD_ACT_QUIT || (e->flags & HD_ELEM_DISABLED))
             continue;
         hd_rect r = e->rect;
         if (e->flags & HD_ELEM_CLIP) {
