@@ -159,6 +159,18 @@ static bool at_end(line_ctx *lc, size_t pos, const char *cmd)
     return false;
 }
 
+/* The first control character (below 0x20, or DEL) in the line's bytes
+ * [from, to), or to when there is none. */
+static size_t control_at(const line_ctx *lc, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        unsigned char b = (unsigned char)lc->s[i];
+        if (b < 0x20 || b == 0x7f)
+            return i;
+    }
+    return to;
+}
+
 /* The target of tap/hold: "@id" or "x y". */
 static bool parse_target(line_ctx *lc, size_t *pos, const char *cmd, hd_event *ev)
 {
@@ -181,13 +193,12 @@ static bool parse_target(line_ctx *lc, size_t *pos, const char *cmd, hd_event *e
                         "bad element id: longer than %d bytes", HD_ID_MAX - 1);
             return false;
         }
-        for (size_t i = w.start + 1; i < w.end; i++) {
-            unsigned char b = (unsigned char)lc->s[i];
-            if (b < 0x20 || b == 0x7f) {
-                hd_diag_add(lc->diag, lc->line, col_of(lc, i),
-                            "bad element id: it holds the control character 0x%02x", b);
-                return false;
-            }
+        size_t bad = control_at(lc, w.start + 1, w.end);
+        if (bad < w.end) {
+            hd_diag_add(lc->diag, lc->line, col_of(lc, bad),
+                        "bad element id: it holds the control character 0x%02x",
+                        (unsigned)(unsigned char)lc->s[bad]);
+            return false;
         }
         ev->id = keep(lc, w.start + 1, w.end);
         *pos = save;
@@ -211,18 +222,19 @@ static bool parse_type(line_ctx *lc, size_t pos, hd_event *ev)
         hd_diag_add(lc->diag, lc->line, col_of(lc, lc->len), "type needs the text to type");
         return false;
     }
+    /* No key types a control character; a CR or NUL would also not survive
+     * being written back as a line. */
+    size_t bad = control_at(lc, pos, lc->len);
+    if (bad < lc->len) {
+        hd_diag_add(lc->diag, lc->line, col_of(lc, bad),
+                    "type text holds the control character 0x%02x; write only printable text "
+                    "(\\s for a space)",
+                    (unsigned)(unsigned char)lc->s[bad]);
+        return false;
+    }
     char *out = *lc->strings, *o = out;
     for (size_t i = pos; i < lc->len; i++) {
         char c = lc->s[i];
-        if ((unsigned char)c < 0x20 || c == 0x7f) {
-            /* No key types these; a CR or NUL would also not survive being
-             * written back as a line. */
-            hd_diag_add(lc->diag, lc->line, col_of(lc, i),
-                        "type text holds the control character 0x%02x; write only "
-                        "printable text (\\s for a space)",
-                        (unsigned)(unsigned char)c);
-            return false;
-        }
         if (c != '\\') {
             *o++ = c;
             continue;

@@ -27,44 +27,51 @@ static int countdown(vctx *c, int64_t total_ms, float *frac)
     return secs;
 }
 
-/* "Back to the start in 7" and a bar running down, fitted and centred in
- * band: outside the scrolling area so they are always in sight. */
-static const char *countdown_text(vctx *c, const char *msgid, int64_t total, float *frac)
+/* "Back to the start in 7": the words of a countdown and the fraction of
+ * its time left, for countdown_in. */
+typedef struct vcount {
+    const char *text;
+    float frac;
+} vcount;
+
+static vcount countdown_text(vctx *c, const char *msgid, int64_t total)
 {
-    int secs = countdown(c, total, frac);
+    vcount k;
+    int secs = countdown(c, total, &k.frac);
     char n[16];
     snprintf(n, sizeof n, "%d", secs);
-    return vc_subst2(c, msgid, "{n}", n, NULL, NULL);
+    k.text = vc_subst2(c, msgid, "{n}", n, NULL, NULL);
+    return k;
 }
 
-/* The height the countdown needs at width w, its text no smaller than the
+static int countdown_bar_h(const vctx *c) { return vc_u(c, 10); }
+
+/* The height a countdown needs at width w, its text no smaller than the
  * floor size. */
-static int countdown_need_h(vctx *c, int w, const char *msgid, int64_t total)
+static int countdown_need_h(vctx *c, const vcount *k, int w)
 {
-    float frac;
-    const char *txt = countdown_text(c, msgid, total, &frac);
     int tw, th;
-    vc_measure(c, txt, c->px_floor, false, w, c->rtl, &tw, &th);
-    return th + c->sgap + vc_u(c, 10);
+    vc_measure(c, k->text, c->px_floor, false, w, c->rtl, &tw, &th);
+    return th + c->sgap + countdown_bar_h(c);
 }
 
-static void countdown_in(vctx *c, hd_rect band, const char *msgid, int64_t total)
+/* The countdown's words and a bar running down, fitted and centred in
+ * band: outside the scrolling area so they are always in sight. */
+static void countdown_in(vctx *c, hd_rect band, const vcount *k)
 {
-    float frac;
-    const char *txt = countdown_text(c, msgid, total, &frac);
-    int bh = vc_u(c, 10);
+    int bh = countdown_bar_h(c);
     int px, tw, th;
-    vc_fit(c, txt, false, c->rtl, c->px_body, c->px_floor, band.w, band.h - bh - c->sgap, &px,
-           &tw, &th);
+    vc_fit(c, k->text, false, c->rtl, c->px_body, c->px_floor, band.w, band.h - bh - c->sgap,
+           &px, &tw, &th);
     int y = band.y + (band.h - (th + c->sgap + bh)) / 2;
-    hd_elem *e = vc_text(c, "countdown", band.x, y, band.w, txt, px, false, HD_ALIGN_CENTER,
+    hd_elem *e = vc_text(c, "countdown", band.x, y, band.w, k->text, px, false, HD_ALIGN_CENTER,
                          c->th->muted, c->rtl);
     y = e->rect.y + e->rect.h + c->sgap;
     int bw = band.w < vc_u(c, 320) ? band.w : vc_u(c, 320);
     hd_elem *bar = vc_add(c, "countdown.bar", HD_ROLE_NONE);
     bar->draw = HD_DRAW_BAR;
     bar->rect = (hd_rect){band.x + (band.w - bw) / 2, y, bw, bh};
-    bar->fraction = frac;
+    bar->fraction = k->frac;
     bar->fg = c->th->bar_fill;
     bar->bg = c->th->bar_track;
     bar->radius = bh / 2;
@@ -899,19 +906,18 @@ void vc_screen_thanks(vctx *c)
      * where its words need more lines than the button is high (Somali on a
      * portrait panel), across the width just above the button instead. */
     const hd_elem *home = hd_dlist_find(c->dl, "home");
-    const char *msgid = HD_N_("Back to the start in {n}");
-    int64_t total = c->fl->cfg.thanks_ms;
+    vcount k = countdown_text(c, HD_N_("Back to the start in {n}"), c->fl->cfg.thanks_ms);
     /* beside the button, down to a hair above the screen's edge */
     int side_h = c->h - vc_u(c, 4) - bottom;
     hd_rect side = {c->margin, bottom, home->rect.x - c->gap - c->margin,
                     side_h > home->rect.h ? side_h : home->rect.h};
-    if (countdown_need_h(c, side.w, msgid, total) <= side.h) {
-        countdown_in(c, side, msgid, total);
+    if (countdown_need_h(c, &k, side.w) <= side.h) {
+        countdown_in(c, side, &k);
     } else {
         int w = c->w - 2 * c->margin;
-        int need = countdown_need_h(c, w, msgid, total);
+        int need = countdown_need_h(c, &k, w);
         hd_rect above = {c->margin, bottom - c->gap - need, w, need};
-        countdown_in(c, above, msgid, total);
+        countdown_in(c, above, &k);
         bottom = above.y;
     }
     vc_body(c, content_area(c, top, bottom), thanks_body, NULL);
@@ -944,8 +950,8 @@ void vc_screen_still_there(vctx *c)
     int top = vc_top_bar(c, 0);
     int bh = c->tap;
     int by = c->h - c->mtop - bh;
-    countdown_in(c, (hd_rect){c->margin, by, c->w - 2 * c->margin, bh},
-                 HD_N_("Clearing in {n}"), c->fl->cfg.reset_after_ms);
+    vcount k = countdown_text(c, HD_N_("Clearing in {n}"), c->fl->cfg.reset_after_ms);
+    countdown_in(c, (hd_rect){c->margin, by, c->w - 2 * c->margin, bh}, &k);
     vc_body(c, content_area(c, top, by), still_body, NULL);
 }
 

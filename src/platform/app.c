@@ -392,24 +392,6 @@ static void close_open_sessions(hd_app *a)
         hd_log("%ld session(s) left open by a crash or power cut were kept as abandoned", ended);
 }
 
-/* What an open database brings: the sessions the last run left open closed,
- * the minimum gap between sessions, the staff PIN lockout and the updates
- * staff loaded. At start-up, or when a database that could not be opened
- * is there at last (a kiosk without one logs that once, not every read). */
-static void load_lock(hd_app *a);
-static void load_updates(hd_app *a);
-static void store_opened(hd_app *a)
-{
-    close_open_sessions(a);
-    if (hd_store_set_min_gap(a->st, a->cfg.min_gap_s) != HD_OK)
-        hd_log("min_gap_s %d was refused: keeping %d s", a->cfg.min_gap_s, HD_MIN_GAP_DEFAULT_S);
-    /* attempts made while there was no database still count */
-    if (a->lock.failures == 0 && a->lock.lockouts == 0)
-        load_lock(a);
-    if (!a->updates)
-        load_updates(a);
-}
-
 /* Where the device is, for every new session: the venue staff last chose
  * in staff mode (kept in kv, so a restart keeps it), else the configured
  * venue, else the only one listed, else none. */
@@ -485,6 +467,22 @@ static void load_updates(hd_app *a)
     }
     free(d);
     free(text);
+}
+
+/* What an open database brings: the sessions the last run left open closed,
+ * the minimum gap between sessions, the staff PIN lockout and the updates
+ * staff loaded. At start-up, or when a database that could not be opened
+ * is there at last (a kiosk without one logs that once, not every read). */
+static void store_opened(hd_app *a)
+{
+    close_open_sessions(a);
+    if (hd_store_set_min_gap(a->st, a->cfg.min_gap_s) != HD_OK)
+        hd_log("min_gap_s %d was refused: keeping %d s", a->cfg.min_gap_s, HD_MIN_GAP_DEFAULT_S);
+    /* attempts made while there was no database still count */
+    if (a->lock.failures == 0 && a->lock.lockouts == 0)
+        load_lock(a);
+    if (!a->updates)
+        load_updates(a);
 }
 
 /* ---- counting ---------------------------------------------------------------- */
